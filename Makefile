@@ -1,0 +1,72 @@
+# SPDX-License-Identifier: GPL-2.0
+#
+# make              the module and all userspace
+# make module       only jvmm.ko, against KDIR
+# make check        every test (unit, then the test VMs); see Documentation/testing.md
+# make bench        benchmarks against KVM in the same VM
+# make clean
+#
+# KDIR defaults to the running kernel's build tree, else the newest Debian
+# cloud kernel headers (the kernel the test VMs boot).
+
+KDIR ?= $(firstword $(wildcard /lib/modules/$(shell uname -r)/build) \
+		    $(lastword $(sort $(wildcard /usr/src/linux-headers-*-cloud-amd64))))
+
+CC      ?= gcc
+CFLAGS  ?= -O2 -g
+CFLAGS  += -std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror -Iuapi
+# Static, so the same binaries run in the test VM's busybox initramfs.
+LDFLAGS += -static
+
+BIN        := build/bin
+TOOLS      := $(BIN)/jvmm-info
+TEST_PROGS := $(BIN)/jtest
+UNIT_SRCS  := $(wildcard tests/unit/test-*.c)
+UNIT_TESTS := $(patsubst tests/unit/%.c,tests/unit/build/%,$(UNIT_SRCS))
+
+.PHONY: all module userspace unit-tests vm-payload check bench clean checkpatch
+
+all: module userspace
+
+module:
+	@test -d "$(KDIR)" || { echo "make: no kernel build tree at KDIR='$(KDIR)'; install linux-headers-\$$(uname -r) or pass KDIR=/path/to/kernel/build" >&2; exit 2; }
+	$(MAKE) -C $(KDIR) M=$(CURDIR) modules
+
+userspace: $(TOOLS) $(TEST_PROGS)
+
+$(BIN)/jvmm-info: tools/jvmm-info.c uapi/jvmm.h | $(BIN)
+	$(CC) $(CFLAGS) -o $@ $< $(LDFLAGS)
+
+$(BIN)/jtest: tests/vm/progs/jtest.c uapi/jvmm.h | $(BIN)
+	$(CC) $(CFLAGS) -o $@ $< $(LDFLAGS)
+
+$(BIN) tests/unit/build:
+	mkdir -p $@
+
+# Unit tests of module code compile it against the userspace shims in tests/unit/kshim.
+tests/unit/build/test-caps: tests/unit/test-caps.c module/caps.c module/caps.h module/vmx_arch.h | tests/unit/build
+	$(CC) $(CFLAGS) -Itests/unit/kshim -Imodule -o $@ $< -static
+
+unit-tests: $(UNIT_TESTS)
+
+# Everything the test VM's initramfs carries from this tree (see tests/vm/).
+vm-payload: module userspace
+	@test -n "$(DESTDIR)" || { echo "make vm-payload: set DESTDIR" >&2; exit 2; }
+	install -d $(DESTDIR)/jvmm/module $(DESTDIR)/jvmm/bin $(DESTDIR)/jvmm/cases
+	install -m 0644 module/jvmm.ko $(DESTDIR)/jvmm/module/
+	install -m 0755 $(TOOLS) $(TEST_PROGS) $(DESTDIR)/jvmm/bin/
+	install -m 0644 tests/vm/cases/*.sh $(DESTDIR)/jvmm/cases/
+
+check:
+	tests/run
+
+bench:
+	@echo "make bench: no benchmarks yet (the VM engine brings the first ones)"
+
+# Kernel style, with checkpatch.pl from Debian's linux-source package.
+checkpatch:
+	tests/checkpatch.sh
+
+clean:
+	-$(MAKE) -C $(KDIR) M=$(CURDIR) clean 2>/dev/null
+	rm -rf build tests/unit/build

@@ -1,0 +1,65 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * main.c - jvmm.ko: a small Intel VMX hypervisor behind a KVM-compatible ABI.
+ *
+ * Loading happens in three steps, each undone in reverse order at unload
+ * or when a later step fails: check that the CPU's VMX can run our guests
+ * (caps.c), enter VMX operation on every CPU (vmxon.c), then open the
+ * device (dev.c).  The device comes last so that nobody can reach a
+ * half-initialised module.
+ */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
+#include <linux/init.h>
+#include <linux/module.h>
+#include <linux/moduleparam.h>
+#include <linux/stat.h>
+
+#include "jvmm.h"
+
+/* A VM is root's business unless the administrator says otherwise. */
+static ushort dev_mode = 0600;
+module_param(dev_mode, ushort, 0444);
+MODULE_PARM_DESC(dev_mode, "Permission bits of /dev/jvmm (default 0600)");
+
+static int __init jvmm_init(void)
+{
+	int ret;
+
+	if (dev_mode & ~0777) {
+		pr_err("cannot load: dev_mode=0%o has bits outside 0777\n",
+		       dev_mode);
+		return -EINVAL;
+	}
+
+	ret = jvmm_caps_probe();
+	if (ret)
+		return ret;
+
+	ret = jvmm_vmx_enable_all();
+	if (ret)
+		return ret;
+
+	ret = jvmm_dev_register(dev_mode);
+	if (ret)
+		goto err_vmx_disable;
+
+	jvmm_caps_log_summary();
+	return 0;
+
+err_vmx_disable:
+	jvmm_vmx_disable_all();
+	return ret;
+}
+
+static void __exit jvmm_exit(void)
+{
+	jvmm_dev_unregister();
+	jvmm_vmx_disable_all();
+}
+
+module_init(jvmm_init);
+module_exit(jvmm_exit);
+
+MODULE_DESCRIPTION("jvmm: Intel VMX hypervisor with a KVM-compatible ioctl ABI");
+MODULE_LICENSE("GPL");

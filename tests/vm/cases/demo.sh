@@ -1,0 +1,17 @@
+# SPDX-License-Identifier: GPL-2.0
+# suites: demo
+#
+# The README's first command: load jvmm in the test VM, show what it logs,
+# ask /dev/jvmm for its API version, unload.
+. ./cases/lib.sh
+
+echo "== insmod jvmm.ko on a VM with $(online_cpus | wc -l) CPU(s), kernel $(uname -r)"
+mark demo-load
+load_jvmm
+since_mark | grep 'jvmm: '
+echo "== jvmm-info"
+jvmm-info || fail "jvmm-info failed"
+echo "== rmmod jvmm"
+mark demo-unload
+unload_jvmm
+since_mark | grep 'jvmm: '

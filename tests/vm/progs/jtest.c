@@ -1,0 +1,257 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * jtest - small probes the in-VM test cases run against /dev/jvmm and
+ * /dev/kvm.  Each subcommand prints what it checked and exits 0 only if
+ * every check held; the shell scripts in tests/vm/cases decide the rest.
+ *
+ *   jtest ioctl-errors [DEV]     unknown ioctls get ENOTTY, bad args EINVAL
+ *   jtest hold DEV CMD [ARG...]  run CMD while DEV is held open
+ *   jtest guest [DEV] [--hold CMD [ARG...]]
+ *                                create a VM on DEV (default /dev/kvm), run
+ *                                CMD while it exists, then run a real-mode
+ *                                guest that does OUT 0x10 and HLT
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/mman.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "jvmm.h"
+
+static int failures;
+
+static void check(int ok, const char *what)
+{
+	printf("%s: %s\n", ok ? "ok" : "FAIL", what);
+	if (!ok)
+		failures++;
+}
+
+static int open_device(const char *path)
+{
+	int fd = open(path, O_RDWR | O_CLOEXEC);
+
+	if (fd < 0) {
+		fprintf(stderr, "jtest: %s: %s\n", path, strerror(errno));
+		exit(2);
+	}
+	return fd;
+}
+
+static int expect_errno(int fd, unsigned long req, unsigned long arg, int want)
+{
+	int ret = ioctl(fd, req, arg);
+
+	return ret == -1 && errno == want;
+}
+
+static int cmd_ioctl_errors(const char *dev)
+{
+	int fd = open_device(dev);
+
+	check(ioctl(fd, KVM_GET_API_VERSION, 0) == KVM_API_VERSION,
+	      "KVM_GET_API_VERSION returns 12");
+	check(expect_errno(fd, KVM_GET_API_VERSION, 1, EINVAL),
+	      "KVM_GET_API_VERSION with a non-zero argument fails with EINVAL");
+	check(expect_errno(fd, _IO(KVMIO, 0xfe), 0, ENOTTY),
+	      "an unknown KVM ioctl (_IO(KVMIO, 0xfe)) fails with ENOTTY");
+	check(expect_errno(fd, _IOW('x', 1, int), 0, ENOTTY),
+	      "a foreign ioctl (_IOW('x', 1, int)) fails with ENOTTY");
+	check(expect_errno(fd, TCGETS, 0, ENOTTY),
+	      "TCGETS (isatty) fails with ENOTTY");
+	close(fd);
+	return failures ? 1 : 0;
+}
+
+/* Run argv[0] with its arguments; return its exit status, or 128+signal. */
+static int run_command(char **argv)
+{
+	int status;
+	pid_t pid;
+
+	fflush(stdout);
+	pid = fork();
+	if (pid < 0) {
+		perror("jtest: fork");
+		return 2;
+	}
+	if (pid == 0) {
+		execvp(argv[0], argv);
+		fprintf(stderr, "jtest: %s: %s\n", argv[0], strerror(errno));
+		_exit(127);
+	}
+	if (waitpid(pid, &status, 0) < 0) {
+		perror("jtest: waitpid");
+		return 2;
+	}
+	if (WIFSIGNALED(status))
+		return 128 + WTERMSIG(status);
+	return WEXITSTATUS(status);
+}
+
+static int cmd_hold(const char *dev, char **argv)
+{
+	int fd = open_device(dev);
+	int status;
+
+	printf("holding %s open while running %s\n", dev, argv[0]);
+	status = run_command(argv);
+	close(fd);
+	return status;
+}
+
+/*
+ * The smallest guest that proves a VM really ran: real mode at 0x1000,
+ * "mov al, 0x42; out 0x10, al; hlt".
+ */
+static const uint8_t guest_code[] = { 0xb0, 0x42, 0xe6, 0x10, 0xf4 };
+#define GUEST_CODE_GPA	0x1000
+#define GUEST_MEM_SIZE	0x10000
+#define GUEST_PORT	0x10
+
+static int run_guest(int vmfd, int sysfd)
+{
+	struct kvm_userspace_memory_region region;
+	struct kvm_sregs sregs;
+	struct kvm_regs regs;
+	struct kvm_run *run;
+	int vcpufd, mmap_size;
+	uint8_t *mem;
+
+	mem = mmap(NULL, GUEST_MEM_SIZE, PROT_READ | PROT_WRITE,
+		   MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	if (mem == MAP_FAILED) {
+		perror("jtest: mmap guest memory");
+		return 2;
+	}
+	memcpy(mem + GUEST_CODE_GPA, guest_code, sizeof(guest_code));
+	region = (struct kvm_userspace_memory_region) {
+		.slot = 0, .guest_phys_addr = 0,
+		.memory_size = GUEST_MEM_SIZE, .userspace_addr = (uintptr_t)mem,
+	};
+	if (ioctl(vmfd, KVM_SET_USER_MEMORY_REGION, &region) < 0) {
+		perror("jtest: KVM_SET_USER_MEMORY_REGION");
+		return 1;
+	}
+	vcpufd = ioctl(vmfd, KVM_CREATE_VCPU, 0);
+	if (vcpufd < 0) {
+		perror("jtest: KVM_CREATE_VCPU");
+		return 1;
+	}
+	mmap_size = ioctl(sysfd, KVM_GET_VCPU_MMAP_SIZE, 0);
+	if (mmap_size < (int)sizeof(*run)) {
+		perror("jtest: KVM_GET_VCPU_MMAP_SIZE");
+		return 1;
+	}
+	run = mmap(NULL, mmap_size, PROT_READ | PROT_WRITE, MAP_SHARED, vcpufd, 0);
+	if (run == MAP_FAILED) {
+		perror("jtest: mmap kvm_run");
+		return 1;
+	}
+	if (ioctl(vcpufd, KVM_GET_SREGS, &sregs) < 0) {
+		perror("jtest: KVM_GET_SREGS");
+		return 1;
+	}
+	sregs.cs.base = 0;
+	sregs.cs.selector = 0;
+	if (ioctl(vcpufd, KVM_SET_SREGS, &sregs) < 0) {
+		perror("jtest: KVM_SET_SREGS");
+		return 1;
+	}
+	memset(&regs, 0, sizeof(regs));
+	regs.rip = GUEST_CODE_GPA;
+	regs.rflags = 0x2;	/* bit 1 is reserved and reads as 1 */
+	if (ioctl(vcpufd, KVM_SET_REGS, &regs) < 0) {
+		perror("jtest: KVM_SET_REGS");
+		return 1;
+	}
+
+	if (ioctl(vcpufd, KVM_RUN, 0) < 0) {
+		perror("jtest: KVM_RUN");
+		return 1;
+	}
+	check(run->exit_reason == KVM_EXIT_IO &&
+	      run->io.direction == KVM_EXIT_IO_OUT &&
+	      run->io.port == GUEST_PORT && run->io.size == 1 &&
+	      *((uint8_t *)run + run->io.data_offset) == 0x42,
+	      "guest wrote 0x42 to port 0x10 (KVM_EXIT_IO)");
+	if (ioctl(vcpufd, KVM_RUN, 0) < 0) {
+		perror("jtest: KVM_RUN");
+		return 1;
+	}
+	check(run->exit_reason == KVM_EXIT_HLT, "guest halted (KVM_EXIT_HLT)");
+	munmap(run, mmap_size);
+	close(vcpufd);
+	munmap(mem, GUEST_MEM_SIZE);
+	return failures ? 1 : 0;
+}
+
+static int cmd_guest(const char *dev, char **hold_argv)
+{
+	int sysfd = open_device(dev);
+	int vmfd, status = 0, ret;
+
+	vmfd = ioctl(sysfd, KVM_CREATE_VM, 0);
+	if (vmfd < 0) {
+		printf("%s: KVM_CREATE_VM: %s\n", dev, strerror(errno));
+		close(sysfd);
+		return 1;
+	}
+	printf("%s: VM created\n", dev);
+	if (hold_argv) {
+		printf("running %s while the VM exists\n", hold_argv[0]);
+		status = run_command(hold_argv);
+		printf("%s exited with status %d\n", hold_argv[0], status);
+	}
+	ret = run_guest(vmfd, sysfd);
+	close(vmfd);
+	close(sysfd);
+	if (ret)
+		return ret;
+	/* With --hold, the command's status is the caller's to judge. */
+	printf("guest ran on %s\n", dev);
+	return hold_argv ? (status ? 10 + (status & 0x7f) : 0) : 0;
+}
+
+static int usage(void)
+{
+	fprintf(stderr,
+		"Usage: jtest ioctl-errors [DEV]\n"
+		"       jtest hold DEV CMD [ARG...]\n"
+		"       jtest guest [DEV] [--hold CMD [ARG...]]\n");
+	return 2;
+}
+
+int main(int argc, char **argv)
+{
+	setvbuf(stdout, NULL, _IOLBF, 0);
+	if (argc < 2)
+		return usage();
+	if (!strcmp(argv[1], "ioctl-errors"))
+		return cmd_ioctl_errors(argc > 2 ? argv[2] : JVMM_DEVICE_PATH);
+	if (!strcmp(argv[1], "hold") && argc >= 4)
+		return cmd_hold(argv[2], argv + 3);
+	if (!strcmp(argv[1], "guest")) {
+		const char *dev = "/dev/kvm";
+		char **hold = NULL;
+		int i = 2;
+
+		if (i < argc && strcmp(argv[i], "--hold"))
+			dev = argv[i++];
+		if (i < argc && !strcmp(argv[i], "--hold")) {
+			if (i + 1 >= argc)
+				return usage();
+			hold = argv + i + 1;
+		} else if (i < argc) {
+			return usage();
+		}
+		return cmd_guest(dev, hold);
+	}
+	return usage();
+}
