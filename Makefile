@@ -24,6 +24,9 @@ TEST_PROGS := $(BIN)/jtest
 UNIT_SRCS  := $(wildcard tests/unit/test-*.c)
 UNIT_TESTS := $(patsubst tests/unit/%.c,tests/unit/build/%,$(UNIT_SRCS))
 
+# The engine test suite (a KVM-API program run against /dev/kvm and /dev/jvmm).
+-include tests/vm/progs/engine.mk
+
 .PHONY: all module userspace unit-tests vm-payload check bench clean checkpatch
 
 all: module userspace

@@ -51,14 +51,17 @@ static const struct vmx_control pin_controls[] = {
 /*
  * Every instruction that could touch host state or hang a host CPU exits:
  * HLT, port I/O (all of it goes to userspace, so no I/O bitmaps), MOV DR
- * (the host's debug registers), MONITOR/MWAIT, RDPMC.  MSR accesses exit
- * only where the MSR bitmap says so.  CR3 and INVLPG exiting are not
- * requested: with EPT the guest owns its own paging.
+ * (the host's debug registers), MOV CR8 (without a TPR shadow it would
+ * write the host's local APIC priority), MONITOR/MWAIT, RDPMC.  MSR
+ * accesses exit only where the MSR bitmap says so.  CR3 and INVLPG
+ * exiting are not requested: with EPT the guest owns its own paging.
  */
 static const struct vmx_control proc_controls[] = {
 	REQUIRED(VMX_PROC_HLT_EXITING, "HLT exiting"),
 	REQUIRED(VMX_PROC_MWAIT_EXITING, "MWAIT exiting"),
 	REQUIRED(VMX_PROC_RDPMC_EXITING, "RDPMC exiting"),
+	REQUIRED(VMX_PROC_CR8_LOAD_EXITING, "CR8-load exiting"),
+	REQUIRED(VMX_PROC_CR8_STORE_EXITING, "CR8-store exiting"),
 	REQUIRED(VMX_PROC_MOV_DR_EXITING, "MOV-DR exiting"),
 	REQUIRED(VMX_PROC_UNCONDITIONAL_IO_EXITING, "unconditional I/O exiting"),
 	REQUIRED(VMX_PROC_USE_MSR_BITMAPS, "use MSR bitmaps"),

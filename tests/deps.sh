@@ -11,7 +11,7 @@
 set -euo pipefail
 
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
-# shellcheck source=vm/lib/common.sh
+# shellcheck source=tests/vm/lib/common.sh
 . "$here/vm/lib/common.sh"
 
 want_unit=0 want_vm=0 backend=bochs kver=

@@ -6,7 +6,7 @@
 . ./cases/lib.sh
 
 load_jvmm
-out=$(setpriv --reuid=1000 --regid=1000 --clear-groups jvmm-info 2>&1)
+out=$(jtest as-user 1000 jvmm-info 2>&1)
 rc=$?
 echo "as uid 1000: $out"
 [ $rc -eq 2 ] && echo "$out" | grep -q "Permission denied" ||
@@ -17,12 +17,12 @@ unload_jvmm
 load_jvmm dev_mode=0666
 mode=$(ls -l /dev/jvmm | cut -c1-10)
 [ "$mode" = "crw-rw-rw-" ] || fail "dev_mode=0666 gave $mode"
-setpriv --reuid=1000 --regid=1000 --clear-groups jvmm-info || fail "uid 1000 cannot use a 0666 /dev/jvmm"
+jtest as-user 1000 jvmm-info || fail "uid 1000 cannot use a 0666 /dev/jvmm"
 ok "dev_mode=0666 lets uid 1000 use /dev/jvmm"
 unload_jvmm
 
 mark bad-mode
-out=$(insmod "$JVMM_KO" dev_mode=01777 2>&1) && fail "insmod with dev_mode=01777 succeeded"
+out=$(jtest insmod "$JVMM_KO" dev_mode=01777 2>&1) && fail "insmod with dev_mode=01777 succeeded"
 echo "insmod: $out"
 echo "$out" | grep -q "Invalid argument" || fail "dev_mode=01777 not refused with EINVAL"
 show_jvmm_log

@@ -14,11 +14,11 @@ ok "KVM runs a guest (baseline)"
 
 # Order 1: kvm_intel holds VMX while jvmm loads.
 mark kvm-first
-jtest guest /dev/kvm --hold insmod "$JVMM_KO" > /tmp/kvm-first.out 2>&1
+jtest guest /dev/kvm --hold jtest insmod "$JVMM_KO" > /tmp/kvm-first.out 2>&1
 rc=$?
 cat /tmp/kvm-first.out
 grep -q "guest ran on /dev/kvm" /tmp/kvm-first.out || fail "KVM's guest did not run after jvmm tried to load"
-[ $rc -eq 11 ] || fail "insmod jvmm.ko under a live KVM VM: jtest rc=$rc, want 11 (insmod failed)"
+[ $rc -eq 11 ] || fail "insmod jvmm.ko under a live KVM VM: jtest rc=$rc, want 11 (the insmod failed, the guest ran)"
 grep -q "Device or resource busy" /tmp/kvm-first.out || fail "insmod did not fail with EBUSY"
 module_loaded jvmm && fail "jvmm loaded although kvm_intel held VMX"
 show_jvmm_log

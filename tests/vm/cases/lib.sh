@@ -9,13 +9,23 @@ JVMM_KO=/jvmm/module/jvmm.ko
 JVMM_KMOD=${JVMM_KMOD:-/jvmm/kmod}
 
 ok() { echo "ok: $*"; }
+
+# Whatever a case leaves loaded, the next case starts without it.
+cleanup_modules() {
+	for m in jvmm kvm_intel kvm irqbypass; do
+		if grep -q "^$m " /proc/modules; then
+			rmmod $m 2>/dev/null || echo "cleanup: rmmod $m failed"
+		fi
+	done
+}
+trap cleanup_modules EXIT
 fail() { echo "FAIL: $*"; exit 1; }
 
 # Mark the kernel log, so since_mark can show only what came after.
 MARK=
 mark() {
 	MARK="jvmm-test: mark $$ $1 $(cat /proc/uptime)"
-	echo "$MARK" > /dev/kmsg
+	echo "<6>$MARK" > /dev/kmsg
 }
 
 # The kernel log since the last mark, without timestamps.

@@ -12,6 +12,8 @@
 pack_initramfs() {
 	local stage=$1 kmod=$2 out=$3 root bb applet
 	root=$(mktemp -d "${TMPDIR:-/tmp}/jvmm-initramfs.XXXXXX")
+	# mktemp makes it 0700, and it becomes the VM's "/": unprivileged users need 0755.
+	chmod 0755 "$root"
 
 	bb=$(command -v busybox || true)
 	[ -n "$bb" ] || die "busybox not found; install busybox-static (tests/deps.sh --vm)"

@@ -6,6 +6,11 @@
  *
  *   jtest ioctl-errors [DEV]     unknown ioctls get ENOTTY, bad args EINVAL
  *   jtest hold DEV CMD [ARG...]  run CMD while DEV is held open
+ *   jtest insmod FILE [PARAMS]   one finit_module() call (busybox insmod
+ *                                retries with init_module(), so a refused
+ *                                module would run its init twice)
+ *   jtest as-user UID CMD [ARG...]
+ *                                run CMD with uid and gid UID, no groups
  *   jtest guest [DEV] [--hold CMD [ARG...]]
  *                                create a VM on DEV (default /dev/kvm), run
  *                                CMD while it exists, then run a real-mode
@@ -13,12 +18,14 @@
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <grp.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
 #include <sys/mman.h>
+#include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -219,11 +226,51 @@ static int cmd_guest(const char *dev, char **hold_argv)
 	return hold_argv ? (status ? 10 + (status & 0x7f) : 0) : 0;
 }
 
+static int cmd_as_user(const char *uid_text, char **argv)
+{
+	char *end;
+	long uid = strtol(uid_text, &end, 10);
+	gid_t gid;
+
+	if (*end || uid <= 0) {
+		fprintf(stderr, "jtest: as-user: bad uid '%s'\n", uid_text);
+		return 2;
+	}
+	gid = (gid_t)uid;
+	if (setgroups(0, NULL) || setgid(gid) || setuid((uid_t)uid)) {
+		perror("jtest: as-user");
+		return 2;
+	}
+	execvp(argv[0], argv);
+	fprintf(stderr, "jtest: %s: %s\n", argv[0], strerror(errno));
+	return 127;
+}
+
+static int cmd_insmod(const char *file, const char *params)
+{
+	int fd = open(file, O_RDONLY | O_CLOEXEC);
+
+	if (fd < 0) {
+		fprintf(stderr, "jtest: %s: %s\n", file, strerror(errno));
+		return 2;
+	}
+	if (syscall(SYS_finit_module, fd, params, 0)) {
+		printf("insmod %s: %s\n", file, strerror(errno));
+		close(fd);
+		return 1;
+	}
+	close(fd);
+	printf("insmod %s: loaded\n", file);
+	return 0;
+}
+
 static int usage(void)
 {
 	fprintf(stderr,
 		"Usage: jtest ioctl-errors [DEV]\n"
 		"       jtest hold DEV CMD [ARG...]\n"
+		"       jtest insmod FILE [PARAMS]\n"
+		"       jtest as-user UID CMD [ARG...]\n"
 		"       jtest guest [DEV] [--hold CMD [ARG...]]\n");
 	return 2;
 }
@@ -237,6 +284,10 @@ int main(int argc, char **argv)
 		return cmd_ioctl_errors(argc > 2 ? argv[2] : JVMM_DEVICE_PATH);
 	if (!strcmp(argv[1], "hold") && argc >= 4)
 		return cmd_hold(argv[2], argv + 3);
+	if (!strcmp(argv[1], "insmod") && argc >= 3)
+		return cmd_insmod(argv[2], argc > 3 ? argv[3] : "");
+	if (!strcmp(argv[1], "as-user") && argc >= 4)
+		return cmd_as_user(argv[2], argv + 3);
 	if (!strcmp(argv[1], "guest")) {
 		const char *dev = "/dev/kvm";
 		char **hold = NULL;
