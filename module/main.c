@@ -2,25 +2,32 @@
 /*
  * main.c - jvmm.ko: a small Intel VMX hypervisor behind a KVM-compatible ABI.
  *
- * Loading happens in three steps, each undone in reverse order at unload
- * or when a later step fails: check that the CPU's VMX can run our guests
- * (caps.c), enter VMX operation on every CPU (vmxon.c), then open the
- * device (dev.c).  The device comes last so that nobody can reach a
- * half-initialised module.
+ * Loading happens in steps, each undone in reverse order at unload or when
+ * a later step fails: check that the CPU's VMX can run our guests
+ * (caps.c), prepare what all VMs share (the MSR bitmap, debugfs, the
+ * per-CPU VMCS lists, preempt notifiers), enter VMX operation on every CPU
+ * (vmxon.c), then open the device (dev.c).  The device comes last so that
+ * nobody can reach a half-initialised module.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
 #include <linux/init.h>
 #include <linux/module.h>
 #include <linux/moduleparam.h>
+#include <linux/preempt.h>
 #include <linux/stat.h>
 
 #include "jvmm.h"
+#include "stats.h"
 
 /* A VM is root's business unless the administrator says otherwise. */
 static ushort dev_mode = 0600;
 module_param(dev_mode, ushort, 0444);
 MODULE_PARM_DESC(dev_mode, "Permission bits of /dev/jvmm (default 0600)");
+
+bool jvmm_trace_exits;
+module_param_named(trace, jvmm_trace_exits, bool, 0644);
+MODULE_PARM_DESC(trace, "Log every VM exit to the kernel log, rate-limited (default off)");
 
 static int __init jvmm_init(void)
 {
@@ -36,9 +43,16 @@ static int __init jvmm_init(void)
 	if (ret)
 		return ret;
 
-	ret = jvmm_vmx_enable_all();
+	ret = jvmm_msr_bitmap_init();
 	if (ret)
 		return ret;
+	jvmm_vmcs_init();
+	jvmm_stats_init();
+	preempt_notifier_inc();
+
+	ret = jvmm_vmx_enable_all();
+	if (ret)
+		goto err_shared;
 
 	ret = jvmm_dev_register(dev_mode);
 	if (ret)
@@ -49,6 +63,10 @@ static int __init jvmm_init(void)
 
 err_vmx_disable:
 	jvmm_vmx_disable_all();
+err_shared:
+	preempt_notifier_dec();
+	jvmm_stats_exit();
+	jvmm_msr_bitmap_free();
 	return ret;
 }
 
@@ -56,6 +74,9 @@ static void __exit jvmm_exit(void)
 {
 	jvmm_dev_unregister();
 	jvmm_vmx_disable_all();
+	preempt_notifier_dec();
+	jvmm_stats_exit();
+	jvmm_msr_bitmap_free();
 }
 
 module_init(jvmm_init);

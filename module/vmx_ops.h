@@ -69,4 +69,26 @@ fault:
 	return -EFAULT;
 }
 
+/* The 128-bit INVVPID descriptor, SDM Vol. 3 "INVVPID". */
+struct vmx_invvpid_desc {
+	u64 vpid;
+	u64 linear_address;
+};
+
+static __always_inline int vmx_invvpid(unsigned long type, u16 vpid)
+{
+	struct vmx_invvpid_desc desc = { .vpid = vpid, .linear_address = 0 };
+
+	asm goto("1: invvpid %[desc], %[type]\n\t"
+		 "jbe %l[vmfail]\n\t"
+		 _ASM_EXTABLE(1b, %l[fault])
+		 : : [desc] "m"(desc), [type] "r"(type) : "cc", "memory"
+		 : vmfail, fault);
+	return 0;
+vmfail:
+	return -EIO;
+fault:
+	return -EFAULT;
+}
+
 #endif /* JVMM_VMX_OPS_H */

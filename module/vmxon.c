@@ -117,6 +117,7 @@ static void leave_vmx_operation(void)
 {
 	if (!this_cpu_read(jvmm_vmx_active))
 		return;
+	jvmm_vmcs_clear_all_on_this_cpu();
 	if (vmx_vmxoff())
 		pr_err("cpu%d: VMXOFF failed; clearing CR4.VMXE anyway\n",
 		       smp_processor_id());

@@ -1,0 +1,208 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * ept.c - the guest-physical address space as the CPU walks it.
+ *
+ * Each VM has a four-level EPT (SDM Vol. 3, "The Extended Page Table
+ * Mechanism (EPT)").  Memory slots say which user pages back which guest
+ * ranges; a page is pinned and mapped the first time the guest touches
+ * it, on the EPT violation that touch causes.  So an EPT violation means
+ * either "first touch of RAM" or "no slot here" (MMIO or a guest bug).
+ *
+ * Every pinned page is released when its slot is deleted or moved, or
+ * when the VM goes away.  Changing a translation is followed by INVEPT on
+ * every CPU: any of them may have run a vCPU of this VM and cached it,
+ * and all of them are in VMX operation while jvmm is loaded.
+ */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
+#include <linux/gfp.h>
+#include <linux/io.h>
+#include <linux/mm.h>
+#include <linux/smp.h>
+
+#include "jvmm.h"
+#include "stats.h"
+#include "vmx_ops.h"
+
+/* EPT entries, SDM Vol. 3, "EPT Translation Mechanism". */
+#define EPT_READ		BIT_ULL(0)
+#define EPT_WRITE		BIT_ULL(1)
+#define EPT_EXECUTE		BIT_ULL(2)
+#define EPT_RWX			(EPT_READ | EPT_WRITE | EPT_EXECUTE)
+#define EPT_MEMTYPE_SHIFT	3
+#define EPT_IGNORE_PAT		BIT_ULL(6)
+#define EPT_ADDR_MASK		GENMASK_ULL(51, 12)
+#define EPT_LEVELS		4
+#define EPT_INDEX_BITS		9
+#define EPT_ENTRIES		512
+
+/* EPTP, SDM Vol. 3, "Extended-Page-Table Pointer (EPTP)". */
+#define EPTP_MEMTYPE_WB		VMX_MEMTYPE_WB
+#define EPTP_WALK_LENGTH_SHIFT	3
+
+/*
+ * Guest RAM is ordinary write-back memory; "ignore PAT" keeps a guest's
+ * PAT from making it uncached behind the host's back.
+ */
+#define EPT_LEAF_FLAGS	(EPT_RWX | (VMX_MEMTYPE_WB << EPT_MEMTYPE_SHIFT) | EPT_IGNORE_PAT)
+
+static u64 *alloc_table(void)
+{
+	struct page *page = alloc_page(GFP_KERNEL_ACCOUNT | __GFP_ZERO);
+
+	if (!page)
+		return NULL;
+	jvmm_stats_object_allocated(JVMM_OBJ_EPT_TABLE);
+	return page_address(page);
+}
+
+static void free_table(u64 *table)
+{
+	free_page((unsigned long)table);
+	jvmm_stats_object_freed(JVMM_OBJ_EPT_TABLE);
+}
+
+static unsigned int ept_index(u64 gpa, int level)
+{
+	return (gpa >> (PAGE_SHIFT + EPT_INDEX_BITS * (level - 1))) &
+	       (EPT_ENTRIES - 1);
+}
+
+int jvmm_ept_init(struct jvmm_ept *ept)
+{
+	ept->pml4 = alloc_table();
+	if (!ept->pml4)
+		return -ENOMEM;
+	ept->eptp = __pa(ept->pml4) | EPTP_MEMTYPE_WB |
+		    ((EPT_LEVELS - 1) << EPTP_WALK_LENGTH_SHIFT);
+	return 0;
+}
+
+/*
+ * The leaf entry for @gpa, creating the tables on the way if @create.
+ * NULL if a table is missing (and not created) or cannot be allocated.
+ */
+static u64 *walk(struct jvmm_ept *ept, u64 gpa, bool create)
+{
+	u64 *table = ept->pml4;
+	u64 *entry;
+	int level;
+
+	for (level = EPT_LEVELS; level > 1; level--) {
+		entry = &table[ept_index(gpa, level)];
+		if (!(*entry & EPT_RWX)) {
+			u64 *next;
+
+			if (!create)
+				return NULL;
+			next = alloc_table();
+			if (!next)
+				return NULL;
+			*entry = __pa(next) | EPT_RWX;
+		}
+		table = __va(*entry & EPT_ADDR_MASK);
+	}
+	return &table[ept_index(gpa, 1)];
+}
+
+static void flush_this_cpu(void *data)
+{
+	const struct jvmm_ept *ept = data;
+
+	if (jvmm_caps.invept_single)
+		vmx_invept(VMX_INVEPT_SINGLE_CONTEXT, ept->eptp);
+	else
+		vmx_invept(VMX_INVEPT_ALL_CONTEXT, 0);
+}
+
+void jvmm_ept_flush(struct jvmm_vm *vm)
+{
+	on_each_cpu(flush_this_cpu, &vm->ept, 1);
+}
+
+/*
+ * Back @gpa with its slot's page: pin it (faulting it in, writable) and
+ * map it.  -ENOENT if no slot covers @gpa, -EFAULT if the user memory is
+ * gone.  Called on EPT violations, with the VM's mm current.
+ */
+int jvmm_ept_map_page(struct jvmm_vm *vm, u64 gpa, bool write)
+{
+	u64 gfn = gpa >> PAGE_SHIFT;
+	struct jvmm_slot *slot;
+	struct page *page;
+	u64 idx, *leaf;
+	long pinned;
+	int ret = 0;
+
+	mutex_lock(&vm->lock);
+	slot = jvmm_vm_find_slot(vm, gfn);
+	if (!slot) {
+		ret = -ENOENT;
+		goto out;
+	}
+	idx = gfn - slot->base_gfn;
+	if (!slot->pages[idx]) {
+		pinned = pin_user_pages_unlocked(slot->hva + (idx << PAGE_SHIFT), 1,
+						 &page, FOLL_WRITE);
+		if (pinned != 1) {
+			ret = -EFAULT;
+			goto out;
+		}
+		slot->pages[idx] = page;
+		jvmm_stats_object_allocated(JVMM_OBJ_PINNED_PAGE);
+	}
+	leaf = walk(&vm->ept, gpa, true);
+	if (!leaf) {
+		ret = -ENOMEM;
+		goto out;
+	}
+	/* Another vCPU may have mapped it first; the translation is the same. */
+	*leaf = page_to_phys(slot->pages[idx]) | EPT_LEAF_FLAGS;
+out:
+	mutex_unlock(&vm->lock);
+	return ret;
+}
+
+/* Drop every translation of @slot and unpin its pages.  vm->lock held. */
+void jvmm_ept_unmap_slot(struct jvmm_vm *vm, struct jvmm_slot *slot)
+{
+	bool flush = false;
+	u64 i, *leaf;
+
+	for (i = 0; i < slot->npages; i++) {
+		if (!slot->pages[i])
+			continue;
+		leaf = walk(&vm->ept, (slot->base_gfn + i) << PAGE_SHIFT, false);
+		if (leaf) {
+			*leaf = 0;
+			flush = true;
+		}
+		unpin_user_page(slot->pages[i]);
+		slot->pages[i] = NULL;
+		jvmm_stats_object_freed(JVMM_OBJ_PINNED_PAGE);
+	}
+	if (flush)
+		jvmm_ept_flush(vm);
+}
+
+static void free_tables(u64 *table, int level)
+{
+	int i;
+
+	if (level > 1) {
+		for (i = 0; i < EPT_ENTRIES; i++)
+			if (table[i] & EPT_RWX)
+				free_tables(__va(table[i] & EPT_ADDR_MASK), level - 1);
+	}
+	free_table(table);
+}
+
+/* Free the tables; every slot has been unmapped already. */
+void jvmm_ept_destroy(struct jvmm_vm *vm)
+{
+	if (!vm->ept.pml4)
+		return;
+	jvmm_ept_flush(vm);
+	free_tables(vm->ept.pml4, EPT_LEVELS);
+	vm->ept.pml4 = NULL;
+}

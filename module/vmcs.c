@@ -1,0 +1,328 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * vmcs.c - each vCPU's VMCS: allocation, which CPU it is loaded on, and
+ * the state it starts with.
+ *
+ * A VMCS is "current" on at most one CPU, and its contents may be cached
+ * inside that CPU until VMCLEAR writes them back (SDM Vol. 3, "Software
+ * Use of Virtual-Machine Control Structures").  So when a vCPU thread
+ * moves, the VMCS is cleared on the old CPU (by IPI) before VMPTRLD on the
+ * new one, and the next entry must be a VMLAUNCH again.  A preempt
+ * notifier does this whenever the scheduler moves the thread, so the run
+ * loop and the exit handlers can read the VMCS with preemption enabled.
+ *
+ * Each CPU keeps a list of the VMCSs loaded on it, so that a CPU going
+ * offline can clear them before it leaves VMX operation.
+ */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
+#include <linux/gfp.h>
+#include <linux/list.h>
+#include <linux/mm.h>
+#include <linux/percpu.h>
+#include <linux/smp.h>
+#include <asm/cpu_entry_area.h>
+#include <asm/desc.h>
+#include <asm/msr.h>
+#include <asm/processor.h>
+#include <asm/segment.h>
+#include <asm/special_insns.h>
+#include <asm/tlbflush.h>
+
+#include "jvmm.h"
+#include "vmcs.h"
+#include "vmx_ops.h"
+
+/* The VMCS that VMPTRLD made current on each CPU, if any. */
+static DEFINE_PER_CPU(void *, jvmm_current_vmcs);
+/* The vCPUs whose VMCS is active on each CPU (loaded and not cleared). */
+static DEFINE_PER_CPU(struct list_head, jvmm_loaded_vcpus);
+
+void jvmm_vmcs_init(void)
+{
+	int cpu;
+
+	for_each_possible_cpu(cpu)
+		INIT_LIST_HEAD(&per_cpu(jvmm_loaded_vcpus, cpu));
+}
+
+void jvmm_vmcs_error(const char *insn, unsigned long field, unsigned long value)
+{
+	/* Only meaningful when a VMCS is current: error number 0 otherwise. */
+	unsigned long error = 0;
+
+	asm volatile("vmread %1, %0\n\t"
+		     "jnbe 1f\n\t"
+		     "xor %k0, %k0\n"
+		     "1:"
+		     : "=r"(error) : "r"((unsigned long)VMCS_VM_INSTRUCTION_ERROR)
+		     : "cc");
+	pr_err_ratelimited("cpu%d: %s of VMCS field 0x%lx (value 0x%lx) failed, VM-instruction error %lu\n",
+			   raw_smp_processor_id(), insn, field, value, error);
+}
+
+void *jvmm_vmcs_alloc(void)
+{
+	struct page *page = alloc_page(GFP_KERNEL_ACCOUNT | __GFP_ZERO);
+	u32 *vmcs;
+
+	if (!page)
+		return NULL;
+	/* First word: the revision identifier, bit 31 clear (not a shadow VMCS). */
+	vmcs = page_address(page);
+	vmcs[0] = jvmm_caps.revision_id;
+	return vmcs;
+}
+
+void jvmm_vmcs_free(void *vmcs)
+{
+	free_page((unsigned long)vmcs);
+}
+
+static void clear_on_this_cpu(void *data)
+{
+	struct jvmm_vcpu *vcpu = data;
+
+	if (vcpu->cpu != raw_smp_processor_id())
+		return;
+	vmx_vmclear(__pa(vcpu->vmcs));
+	if (this_cpu_read(jvmm_current_vmcs) == vcpu->vmcs)
+		this_cpu_write(jvmm_current_vmcs, NULL);
+	list_del(&vcpu->loaded_link);
+	vcpu->launched = false;
+	/* Seen by jvmm_vmcs_load() on the vCPU's new CPU after the list update. */
+	smp_store_release(&vcpu->cpu, -1);
+}
+
+/* Write the VMCS back to memory and detach it from its CPU. */
+void jvmm_vmcs_clear(struct jvmm_vcpu *vcpu)
+{
+	int cpu = READ_ONCE(vcpu->cpu);
+
+	if (cpu >= 0)
+		smp_call_function_single(cpu, clear_on_this_cpu, vcpu, 1);
+}
+
+/*
+ * Host state that differs between CPUs: the TSS, the GDT and the per-CPU
+ * GS base all live at per-CPU addresses (SDM Vol. 3, "Host-State Area";
+ * "Checks on Host Segment and Descriptor-Table Registers").
+ */
+static void set_per_cpu_host_state(int cpu)
+{
+	struct desc_ptr idt;
+
+	vmcs_writel(VMCS_HOST_TR_BASE,
+		    (unsigned long)&get_cpu_entry_area(cpu)->tss.x86_tss);
+	vmcs_writel(VMCS_HOST_GDTR_BASE, (unsigned long)get_current_gdt_ro());
+	store_idt(&idt);
+	vmcs_writel(VMCS_HOST_IDTR_BASE, idt.address);
+	vmcs_writel(VMCS_HOST_GS_BASE, cpu_kernelmode_gs_base(cpu));
+}
+
+/*
+ * Make the vCPU's VMCS current on @cpu, the CPU we are running on with
+ * preemption disabled.  Moving from another CPU clears it there first
+ * and flushes translations this CPU may hold for the guest from a
+ * previous visit.
+ */
+void jvmm_vmcs_load(struct jvmm_vcpu *vcpu, int cpu)
+{
+	bool moved = vcpu->cpu != cpu;
+
+	if (moved && vcpu->cpu >= 0)
+		jvmm_vmcs_clear(vcpu);
+	if (this_cpu_read(jvmm_current_vmcs) != vcpu->vmcs) {
+		if (vmx_vmptrld(__pa(vcpu->vmcs)))
+			pr_err_ratelimited("cpu%d: VMPTRLD failed for vCPU %u\n",
+					   cpu, vcpu->id);
+		this_cpu_write(jvmm_current_vmcs, vcpu->vmcs);
+	}
+	if (!moved)
+		return;
+	local_irq_disable();
+	list_add(&vcpu->loaded_link, this_cpu_ptr(&jvmm_loaded_vcpus));
+	local_irq_enable();
+	vcpu->cpu = cpu;
+	set_per_cpu_host_state(cpu);
+	vmx_invept(jvmm_caps.invept_single ? VMX_INVEPT_SINGLE_CONTEXT :
+		   VMX_INVEPT_ALL_CONTEXT, vcpu->vm->ept.eptp);
+	if (vcpu->vpid)
+		vmx_invvpid(jvmm_caps.invvpid_single ? VMX_INVVPID_SINGLE_CONTEXT :
+			    VMX_INVVPID_ALL_CONTEXT, vcpu->vpid);
+}
+
+/*
+ * A CPU about to leave VMX operation (going offline, or a reboot) clears
+ * every VMCS active on it, so their state reaches memory; their vCPUs
+ * VMLAUNCH afresh wherever they run next.  Interrupts are off.
+ */
+void jvmm_vmcs_clear_all_on_this_cpu(void)
+{
+	struct jvmm_vcpu *vcpu, *next;
+
+	list_for_each_entry_safe(vcpu, next, this_cpu_ptr(&jvmm_loaded_vcpus),
+				 loaded_link)
+		clear_on_this_cpu(vcpu);
+	this_cpu_write(jvmm_current_vmcs, NULL);
+}
+
+/*
+ * Host state that can change while a thread runs: CR3 (PCID bits, and the
+ * page tables if the mm is switched), CR4 (e.g. perf toggles CR4.PCE) and
+ * the FS base of the user thread.  Written before every entry, with
+ * interrupts off, so it is exact.
+ */
+void jvmm_vmcs_update_host_state(void)
+{
+	unsigned long fs_base;
+
+	vmcs_writel(VMCS_HOST_CR3, __read_cr3());
+	vmcs_writel(VMCS_HOST_CR4, cr4_read_shadow());
+	rdmsrl(MSR_FS_BASE, fs_base);
+	vmcs_writel(VMCS_HOST_FS_BASE, fs_base);
+}
+
+/*
+ * Host state that is the same on every CPU.  Selectors: the kernel's code
+ * and stack segments, null DS/ES/FS/GS (64-bit code does not use them;
+ * the run loop restores a user thread's non-null ones), and the TSS.
+ */
+static void setup_host_state(void)
+{
+	u32 low, high;
+	u64 value;
+
+	vmcs_writel(VMCS_HOST_CR0, read_cr0());
+	vmcs_write16(VMCS_HOST_CS_SELECTOR, __KERNEL_CS);
+	vmcs_write16(VMCS_HOST_SS_SELECTOR, __KERNEL_DS);
+	vmcs_write16(VMCS_HOST_DS_SELECTOR, 0);
+	vmcs_write16(VMCS_HOST_ES_SELECTOR, 0);
+	vmcs_write16(VMCS_HOST_FS_SELECTOR, 0);
+	vmcs_write16(VMCS_HOST_GS_SELECTOR, 0);
+	vmcs_write16(VMCS_HOST_TR_SELECTOR, GDT_ENTRY_TSS * 8);
+	vmcs_writel(VMCS_HOST_RIP, (unsigned long)jvmm_vmx_exit);
+
+	rdmsr(MSR_IA32_SYSENTER_CS, low, high);
+	vmcs_write32(VMCS_HOST_SYSENTER_CS, low);
+	rdmsrl(MSR_IA32_SYSENTER_ESP, value);
+	vmcs_writel(VMCS_HOST_SYSENTER_ESP, value);
+	rdmsrl(MSR_IA32_SYSENTER_EIP, value);
+	vmcs_writel(VMCS_HOST_SYSENTER_EIP, value);
+
+	rdmsrl(MSR_EFER, value);
+	vmcs_write64(VMCS_HOST_IA32_EFER, value);
+	if (jvmm_caps.vmcs.exit & VMX_EXIT_CTL_LOAD_IA32_PAT) {
+		rdmsrl(MSR_IA32_CR_PAT, value);
+		vmcs_write64(VMCS_HOST_IA32_PAT, value);
+	}
+}
+
+/* Reset access rights: present; code execute/read, data read/write, both accessed. */
+#define AR_RESET_CODE	(VMX_AR_P | VMX_AR_S | 0xbu)
+#define AR_RESET_DATA	(VMX_AR_P | VMX_AR_S | 0x3u)
+#define AR_RESET_LDT	(VMX_AR_P | 0x2u)
+#define AR_RESET_TR	(VMX_AR_P | VMX_AR_TYPE_BUSY_TSS_16)
+
+#define RESET_SEGMENT_LIMIT	0xffff
+#define RESET_CS_SELECTOR	0xf000
+#define RESET_CS_BASE		0xffff0000ul
+#define RESET_RIP		0xfff0
+#define RFLAGS_RESERVED_ONE	BIT(1)
+#define PAT_POWER_ON_VALUE	0x0007040600070406ull
+
+/*
+ * The state of a CPU after RESET (SDM Vol. 3, "Initialization of the
+ * Processor", Table "IA-32 and Intel 64 Processor States Following
+ * Power-up, Reset, or INIT"), which is also where KVM starts a vCPU.
+ */
+static void setup_guest_state(struct jvmm_vcpu *vcpu)
+{
+	static const u32 data_segments[][4] = {
+		{ VMCS_GUEST_ES_SELECTOR, VMCS_GUEST_ES_BASE, VMCS_GUEST_ES_LIMIT, VMCS_GUEST_ES_AR },
+		{ VMCS_GUEST_SS_SELECTOR, VMCS_GUEST_SS_BASE, VMCS_GUEST_SS_LIMIT, VMCS_GUEST_SS_AR },
+		{ VMCS_GUEST_DS_SELECTOR, VMCS_GUEST_DS_BASE, VMCS_GUEST_DS_LIMIT, VMCS_GUEST_DS_AR },
+		{ VMCS_GUEST_FS_SELECTOR, VMCS_GUEST_FS_BASE, VMCS_GUEST_FS_LIMIT, VMCS_GUEST_FS_AR },
+		{ VMCS_GUEST_GS_SELECTOR, VMCS_GUEST_GS_BASE, VMCS_GUEST_GS_LIMIT, VMCS_GUEST_GS_AR },
+	};
+	unsigned int i;
+
+	vmcs_write16(VMCS_GUEST_CS_SELECTOR, RESET_CS_SELECTOR);
+	vmcs_writel(VMCS_GUEST_CS_BASE, RESET_CS_BASE);
+	vmcs_write32(VMCS_GUEST_CS_LIMIT, RESET_SEGMENT_LIMIT);
+	vmcs_write32(VMCS_GUEST_CS_AR, AR_RESET_CODE);
+	for (i = 0; i < ARRAY_SIZE(data_segments); i++) {
+		__vmcs_write(data_segments[i][0], 0);
+		__vmcs_write(data_segments[i][1], 0);
+		__vmcs_write(data_segments[i][2], RESET_SEGMENT_LIMIT);
+		__vmcs_write(data_segments[i][3], AR_RESET_DATA);
+	}
+	vmcs_write16(VMCS_GUEST_LDTR_SELECTOR, 0);
+	vmcs_writel(VMCS_GUEST_LDTR_BASE, 0);
+	vmcs_write32(VMCS_GUEST_LDTR_LIMIT, RESET_SEGMENT_LIMIT);
+	vmcs_write32(VMCS_GUEST_LDTR_AR, AR_RESET_LDT);
+	vmcs_write16(VMCS_GUEST_TR_SELECTOR, 0);
+	vmcs_writel(VMCS_GUEST_TR_BASE, 0);
+	vmcs_write32(VMCS_GUEST_TR_LIMIT, RESET_SEGMENT_LIMIT);
+	vmcs_write32(VMCS_GUEST_TR_AR, AR_RESET_TR);
+	vmcs_writel(VMCS_GUEST_GDTR_BASE, 0);
+	vmcs_write32(VMCS_GUEST_GDTR_LIMIT, RESET_SEGMENT_LIMIT);
+	vmcs_writel(VMCS_GUEST_IDTR_BASE, 0);
+	vmcs_write32(VMCS_GUEST_IDTR_LIMIT, RESET_SEGMENT_LIMIT);
+
+	vmcs_writel(VMCS_GUEST_RIP, RESET_RIP);
+	vmcs_writel(VMCS_GUEST_RSP, 0);
+	vmcs_writel(VMCS_GUEST_RFLAGS, RFLAGS_RESERVED_ONE);
+	vmcs_writel(VMCS_GUEST_DR7, DR7_RESET_VALUE);
+	vmcs_write64(VMCS_GUEST_IA32_DEBUGCTL, 0);
+	vmcs_writel(VMCS_GUEST_CR3, 0);
+	vmcs_write32(VMCS_GUEST_SYSENTER_CS, 0);
+	vmcs_writel(VMCS_GUEST_SYSENTER_ESP, 0);
+	vmcs_writel(VMCS_GUEST_SYSENTER_EIP, 0);
+	vmcs_write32(VMCS_GUEST_INTERRUPTIBILITY, 0);
+	vmcs_write32(VMCS_GUEST_ACTIVITY_STATE, 0);
+	vmcs_writel(VMCS_GUEST_PENDING_DBG_EXCEPTIONS, 0);
+	if (jvmm_caps.vmcs.entry & VMX_ENTRY_CTL_LOAD_IA32_PAT)
+		vmcs_write64(VMCS_GUEST_IA32_PAT, PAT_POWER_ON_VALUE);
+
+	/* CR0 = ET|CD|NW, CR4 = 0, EFER = 0: real mode. */
+	jvmm_set_efer(vcpu, 0);
+	jvmm_set_cr4(vcpu, 0);
+	jvmm_set_cr0(vcpu, X86_CR0_ET | X86_CR0_CD | X86_CR0_NW);
+}
+
+/*
+ * Give a new vCPU's VMCS its controls, host state and reset guest state.
+ * The VMCS is current on this CPU, preemption disabled.
+ */
+void jvmm_vmcs_setup(struct jvmm_vcpu *vcpu)
+{
+	const struct jvmm_vmcs_config *cfg = &jvmm_caps.vmcs;
+
+	vmcs_write32(VMCS_PIN_BASED_CONTROLS,
+		     cfg->pin & ~VMX_PIN_PREEMPTION_TIMER);
+	vmcs_write32(VMCS_PROC_BASED_CONTROLS, cfg->proc);
+	vmcs_write32(VMCS_PROC_BASED_CONTROLS2, cfg->proc2);
+	vmcs_write32(VMCS_EXIT_CONTROLS, cfg->exit);
+	vmcs_write32(VMCS_ENTRY_CONTROLS, cfg->entry);
+
+	/* The guest handles its own exceptions; a triple fault still exits. */
+	vmcs_write32(VMCS_EXCEPTION_BITMAP, 0);
+	vmcs_write32(VMCS_PAGE_FAULT_ERROR_MASK, 0);
+	vmcs_write32(VMCS_PAGE_FAULT_ERROR_MATCH, 0);
+	vmcs_write32(VMCS_CR3_TARGET_COUNT, 0);
+	vmcs_write32(VMCS_EXIT_MSR_STORE_COUNT, 0);
+	vmcs_write32(VMCS_EXIT_MSR_LOAD_COUNT, 0);
+	vmcs_write32(VMCS_ENTRY_MSR_LOAD_COUNT, 0);
+	vmcs_write32(VMCS_ENTRY_INTERRUPTION_INFO, 0);
+	vmcs_write64(VMCS_MSR_BITMAP, jvmm_msr_bitmap_pa());
+	vmcs_write64(VMCS_EPT_POINTER, vcpu->vm->ept.eptp);
+	if (vcpu->vpid)
+		vmcs_write16(VMCS_VPID, vcpu->vpid);
+	/* No shadow VMCS: the link pointer must be all ones. */
+	vmcs_write64(VMCS_LINK_POINTER, ~0ull);
+
+	setup_host_state();
+	set_per_cpu_host_state(vcpu->cpu);
+	setup_guest_state(vcpu);
+}
