@@ -20,7 +20,7 @@ LDFLAGS += -static
 
 BIN        := build/bin
 TOOLS      := $(BIN)/jvmm-info
-TEST_PROGS := $(BIN)/jtest
+TEST_PROGS := $(BIN)/jtest $(BIN)/jbench
 UNIT_SRCS  := $(wildcard tests/unit/test-*.c)
 UNIT_TESTS := $(patsubst tests/unit/%.c,tests/unit/build/%,$(UNIT_SRCS))
 
@@ -41,6 +41,9 @@ $(BIN)/jvmm-info: tools/jvmm-info.c uapi/jvmm.h | $(BIN)
 	$(CC) $(CFLAGS) -o $@ $< $(LDFLAGS)
 
 $(BIN)/jtest: tests/vm/progs/jtest.c uapi/jvmm.h | $(BIN)
+	$(CC) $(CFLAGS) -o $@ $< $(LDFLAGS)
+
+$(BIN)/jbench: tests/vm/progs/jbench.c uapi/jvmm.h | $(BIN)
 	$(CC) $(CFLAGS) -o $@ $< $(LDFLAGS)
 
 $(BIN) tests/unit/build:

@@ -306,8 +306,7 @@ static int handle_xsetbv(struct jvmm_vcpu *vcpu)
 
 /*
  * An EPT violation is the first touch of a RAM page (map it and retry
- * the instruction) or an access outside every slot.  MMIO is not
- * emulated yet: that stops the VM with the guest-physical address.
+ * the instruction) or an access outside every slot (exit_mmio.c).
  */
 static int handle_ept_violation(struct jvmm_vcpu *vcpu)
 {
@@ -319,10 +318,7 @@ static int handle_ept_violation(struct jvmm_vcpu *vcpu)
 	if (!ret)
 		return 1;
 	if (ret == -ENOENT)
-		return jvmm_vcpu_internal_error(vcpu, KVM_INTERNAL_ERROR_EMULATION, 4,
-						(u64)vcpu->exit_reason,
-						(u64)vcpu->exit_qualification, gpa,
-						(u64)vmcs_readl(VMCS_GUEST_RIP));
+		return jvmm_handle_mmio(vcpu, gpa);
 	return ret;
 }
 

@@ -131,6 +131,7 @@ struct jvmm_vcpu {
 	enum jvmm_pending pending;
 	unsigned int pending_reg;	/* MMIO read destination */
 	unsigned int pending_size;
+	bool pending_high_byte;		/* MMIO read into AH, CH, DH or BH */
 
 	int irq;			/* KVM_INTERRUPT vector queued, or -1 */
 	u64 apic_base;			/* IA32_APIC_BASE as userspace sees it */
@@ -194,6 +195,9 @@ int jvmm_set_cr0(struct jvmm_vcpu *vcpu, unsigned long cr0);
 int jvmm_set_cr4(struct jvmm_vcpu *vcpu, unsigned long cr4);
 int jvmm_set_efer(struct jvmm_vcpu *vcpu, u64 efer);
 int jvmm_load_pdptrs(struct jvmm_vcpu *vcpu);
+
+/* exit_mmio.c: accesses outside every memory slot */
+int jvmm_handle_mmio(struct jvmm_vcpu *vcpu, u64 gpa);
 
 /* exit_msr.c: the MSR bitmap and the MSRs we virtualize */
 int jvmm_msr_bitmap_init(void);

@@ -353,7 +353,11 @@ static void complete_user_exit(struct jvmm_vcpu *vcpu)
 		break;
 	case JVMM_PENDING_MMIO_READ:
 		memcpy(&data, run->mmio.data, vcpu->pending_size);
-		if (vcpu->pending_size == 4)
+		if (vcpu->pending_high_byte)
+			vcpu->regs.gpr[vcpu->pending_reg] =
+				(vcpu->regs.gpr[vcpu->pending_reg] & ~0xff00UL) |
+				((data & 0xff) << 8);
+		else if (vcpu->pending_size == 4)
 			vcpu->regs.gpr[vcpu->pending_reg] = (u32)data;
 		else if (vcpu->pending_size == 8)
 			vcpu->regs.gpr[vcpu->pending_reg] = data;

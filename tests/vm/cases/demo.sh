@@ -11,6 +11,8 @@ load_jvmm
 since_mark | grep 'jvmm: '
 echo "== jvmm-info"
 jvmm-info || fail "jvmm-info failed"
+echo "== a real-mode guest on /dev/jvmm: OUT 0x42 to port 0x10, then HLT"
+jtest guest /dev/jvmm || fail "the guest did not run"
 echo "== rmmod jvmm"
 mark demo-unload
 unload_jvmm

@@ -1,0 +1,38 @@
+# SPDX-License-Identifier: GPL-2.0
+# suites: bench
+# timeout: 900
+#
+# make bench: exit-path figures on kvm_intel and on jvmm in the same boot
+# (only one can hold VMX at a time, so one after the other), and the
+# ratio jvmm/KVM.  Figures are guest time in the emulated machine: only
+# ratios between runs in the same VM configuration mean anything.
+. ./cases/lib.sh
+
+PIO=${JVMM_BENCH_PIO:-20000}
+CPUID=${JVMM_BENCH_CPUID:-200000}
+VMCALL=${JVMM_BENCH_VMCALL:-20000}
+
+rate() {	# rate FILE BENCH: the exits/s figure
+	awk -v b="$2" '$1 == "bench:" && $2 == b { print $(NF - 1) }' "$1"
+}
+
+load_kvm_intel
+jbench --device /dev/kvm --count $PIO pio | tee /tmp/kvm.bench || fail "pio on KVM"
+jbench --device /dev/kvm --count $CPUID cpuid | tee -a /tmp/kvm.bench || fail "cpuid on KVM"
+unload_kvm_intel
+
+load_jvmm
+jbench --device /dev/jvmm --count $PIO pio | tee /tmp/jvmm.bench || fail "pio on jvmm"
+jbench --device /dev/jvmm --count $CPUID cpuid | tee -a /tmp/jvmm.bench || fail "cpuid on jvmm"
+jbench --device /dev/jvmm --count $VMCALL vmcall | tee -a /tmp/jvmm.bench || fail "vmcall on jvmm"
+unload_jvmm
+
+echo
+printf '%-34s %14s %14s %8s\n' "benchmark" "KVM exits/s" "jvmm exits/s" "jvmm/KVM"
+for b in pio cpuid; do
+	k=$(rate /tmp/kvm.bench $b)
+	j=$(rate /tmp/jvmm.bench $b)
+	printf '%-34s %14s %14s %8s\n' "$b ($( [ $b = pio ] && echo 'OUT, to userspace' || echo 'CPUID, in kernel'))" \
+		"$k" "$j" "$(awk -v j="$j" -v k="$k" 'BEGIN { printf "%.2f", j / k }')"
+done
+printf '%-34s %14s %14s %8s\n' "vmcall (to userspace, jvmm only)" "-" "$(rate /tmp/jvmm.bench vmcall)" "-"
