@@ -75,10 +75,17 @@ SYM_FUNC_START(jvmm_vmx_enter)
 	/* The exit lands on jvmm_vmx_exit with the stack as it is here. */
 	UNWIND_HINT_SAVE
 	jnz	.Lresume
+.Lvmlaunch:
 	vmlaunch
 	jmp	.Lvmfail
 .Lresume:
 	vmresume
+	/*
+	 * A fault here means this CPU has left VMX operation under us (a
+	 * reboot notifier ran): report it as a failed entry, not an oops.
+	 */
+	_ASM_EXTABLE(.Lvmlaunch, .Lvmfail)
+	_ASM_EXTABLE(.Lresume, .Lvmfail)
 .Lvmfail:
 	/* Still the host, with guest values in registers: callee-saved ones come back below. */
 	mov	$1, %eax

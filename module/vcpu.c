@@ -411,7 +411,7 @@ static int vcpu_run(struct jvmm_vcpu *vcpu)
 	run->if_flag = !!(vmcs_readl(VMCS_GUEST_RFLAGS) & X86_EFLAGS_IF);
 	run->ready_for_interrupt_injection = vcpu->irq < 0 &&
 					     interrupt_window_open(vcpu);
-	run->cr8 = 0;
+	run->cr8 = vcpu->cr8;
 	run->apic_base = vcpu->apic_base;
 	if (!ret)
 		vcpu->vm->stats.exits_to_user++;
@@ -549,7 +549,7 @@ static void get_sregs(struct jvmm_vcpu *vcpu, struct kvm_sregs *sregs)
 	sregs->cr2 = vcpu->cr2;
 	sregs->cr3 = vmcs_readl(VMCS_GUEST_CR3);
 	sregs->cr4 = vcpu->cr4;
-	sregs->cr8 = 0;
+	sregs->cr8 = vcpu->cr8;
 	sregs->efer = vcpu->efer;
 	sregs->apic_base = vcpu->apic_base;
 	if (vcpu->irq >= 0)
@@ -587,6 +587,7 @@ static int set_sregs(struct jvmm_vcpu *vcpu, const struct kvm_sregs *sregs)
 		return -EINVAL;
 	vmcs_writel(VMCS_GUEST_CR3, sregs->cr3);
 	vcpu->cr2 = sregs->cr2;
+	vcpu->cr8 = sregs->cr8 & 0xf;
 	vcpu->apic_base = sregs->apic_base;
 
 	set_segment(SEG_CS, &sregs->cs);

@@ -222,12 +222,14 @@ static void setup_host_state(void)
 #define AR_RESET_CODE	(VMX_AR_P | VMX_AR_S | 0xbu)
 #define AR_RESET_DATA	(VMX_AR_P | VMX_AR_S | 0x3u)
 #define AR_RESET_LDT	(VMX_AR_P | 0x2u)
-#define AR_RESET_TR	(VMX_AR_P | VMX_AR_TYPE_BUSY_TSS_16)
+/* A busy 32-bit TSS, as KVM resets it; real hardware says 16-bit, both are valid. */
+#define AR_RESET_TR	(VMX_AR_P | VMX_AR_TYPE_BUSY_TSS_64)
 
 #define RESET_SEGMENT_LIMIT	0xffff
 #define RESET_CS_SELECTOR	0xf000
 #define RESET_CS_BASE		0xffff0000ul
 #define RESET_RIP		0xfff0
+#define RESET_EDX_SIGNATURE	0x600
 #define RFLAGS_RESERVED_ONE	BIT(1)
 #define PAT_POWER_ON_VALUE	0x0007040600070406ull
 
@@ -271,6 +273,8 @@ static void setup_guest_state(struct jvmm_vcpu *vcpu)
 	vmcs_write32(VMCS_GUEST_IDTR_LIMIT, RESET_SEGMENT_LIMIT);
 
 	vmcs_writel(VMCS_GUEST_RIP, RESET_RIP);
+	/* EDX holds the processor signature after reset; KVM's default is family 6. */
+	vcpu->regs.gpr[JVMM_RDX] = RESET_EDX_SIGNATURE;
 	vmcs_writel(VMCS_GUEST_RSP, 0);
 	vmcs_writel(VMCS_GUEST_RFLAGS, RFLAGS_RESERVED_ONE);
 	vmcs_writel(VMCS_GUEST_DR7, DR7_RESET_VALUE);
