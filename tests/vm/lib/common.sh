@@ -23,10 +23,10 @@ jvmm_log_root() {
 	printf '%s\n' "${JVMM_LOG_DIR:-${TMPDIR:-/tmp}/jvmm-logs}"
 }
 
-# Which VM a suite boots: "<cpus>". vm1 and demo boot the 1-CPU VM.
+# Which VM a suite boots: "<cpus>". vm1, demo and bench boot the 1-CPU VM.
 suite_cpus() {
 	case "$1" in
-	vm1 | demo) echo 1 ;;
+	vm1 | demo | bench) echo 1 ;;
 	vm2) echo 2 ;;
 	*) return 1 ;;
 	esac
@@ -40,6 +40,7 @@ suite_time_limit() {
 	vm1) echo "${JVMM_VM1_TIMEOUT:-600}" ;;
 	vm2) echo "${JVMM_VM2_TIMEOUT:-1200}" ;;
 	demo) echo "${JVMM_DEMO_TIMEOUT:-${JVMM_VM1_TIMEOUT:-600}}" ;;
+	bench) echo "${JVMM_BENCH_TIMEOUT:-900}" ;;
 	esac
 }
 

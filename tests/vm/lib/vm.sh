@@ -130,6 +130,8 @@ vm_live_follow() {
 		awk -v prefix="$prefix" '
 		{ gsub(/\r/, "") }
 		!on { if (index($0, "@@JVMM START")) on = 1; next }
+		index($0, "@@JVMM DONE") { on = 0; stop = 1 }
+		stop { next }
 		{
 			p = index($0, "@@JVMM ")
 			if (p == 1) next
