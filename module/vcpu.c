@@ -386,13 +386,17 @@ static int vcpu_run(struct jvmm_vcpu *vcpu)
 				    vcpu->vm->id, vcpu->id);
 		return -EIO;
 	}
-	if (READ_ONCE(run->immediate_exit)) {
-		run->exit_reason = KVM_EXIT_INTR;
-		return -EINTR;
-	}
 
 	vcpu_load(vcpu);
 	complete_user_exit(vcpu);
+	/*
+	 * As KVM: the last exit is completed first, then immediate_exit
+	 * returns at once, leaving exit_reason as it was.
+	 */
+	if (READ_ONCE(run->immediate_exit)) {
+		vcpu_put(vcpu);
+		return -EINTR;
+	}
 	fpu_swap_kvm_fpstate(&vcpu->fpu, true);
 	for (;;) {
 		ret = enter_guest(vcpu);
@@ -713,9 +717,7 @@ static long vcpu_ioctl(struct jvmm_vcpu *vcpu, unsigned int ioctl, void __user *
 			ret = -EFAULT;
 		else if (u->irq.irq >= KVM_NR_INTERRUPTS)
 			ret = -EINVAL;
-		else if (vcpu->irq >= 0)
-			ret = -EEXIST;
-		else
+		else	/* as KVM without an in-kernel irqchip: the last one wins */
 			vcpu->irq = u->irq.irq;
 		break;
 	default:
