@@ -129,6 +129,7 @@ static void set_per_cpu_host_state(int cpu)
 void jvmm_vmcs_load(struct jvmm_vcpu *vcpu, int cpu)
 {
 	bool moved = vcpu->cpu != cpu;
+	unsigned long flags;
 
 	if (moved && vcpu->cpu >= 0)
 		jvmm_vmcs_clear(vcpu);
@@ -140,9 +141,9 @@ void jvmm_vmcs_load(struct jvmm_vcpu *vcpu, int cpu)
 	}
 	if (!moved)
 		return;
-	local_irq_disable();
+	local_irq_save(flags);
 	list_add(&vcpu->loaded_link, this_cpu_ptr(&jvmm_loaded_vcpus));
-	local_irq_enable();
+	local_irq_restore(flags);
 	vcpu->cpu = cpu;
 	set_per_cpu_host_state(cpu);
 	vmx_invept(jvmm_caps.invept_single ? VMX_INVEPT_SINGLE_CONTEXT :
