@@ -101,3 +101,33 @@ load_kvm_intel() {
 unload_kvm_intel() {
 	rmmod kvm_intel kvm irqbypass || fail "rmmod kvm_intel kvm irqbypass failed"
 }
+
+# jvmm_objects_freed: every VM, vCPU, EPT table and pinned page is gone.
+expect_no_jvmm_objects() {
+	objects=/sys/kernel/debug/jvmm/objects
+	[ "$(awk '{ s += $2 } END { print s + 0 }' $objects)" -eq 0 ] ||
+		{ cat $objects; fail "jvmm objects left after $1"; }
+	ok "no jvmm objects left after $1"
+}
+
+# compare_with_kvm NAME: run jvmm-engine-test's $SCENARIOS on kvm_intel (the
+# reference), then on jvmm, and demand the same result lines from both except
+# for $KNOWN_DIFFERENCES ("<scenario> <key, or *> <reason>", one a line).
+compare_with_kvm() {
+	out=/tmp/$1
+	load_kvm_intel
+	jvmm-engine-test --device /dev/kvm $SCENARIOS 2>&1 | tee $out.kvm
+	unload_kvm_intel
+
+	mark "$1"
+	load_jvmm
+	jvmm-engine-test --device /dev/jvmm $SCENARIOS 2>&1 | tee $out.jvmm
+	show_jvmm_log
+	printf '%s\n' "$KNOWN_DIFFERENCES" >$out.known
+	jvmm-engine-test --compare $out.kvm $out.jvmm --known $out.known
+	rc=$?
+	expect_no_jvmm_objects "the scenarios"
+	unload_jvmm
+	[ $rc -eq 0 ] || fail "jvmm differs from KVM beyond KNOWN_DIFFERENCES (see the compare lines)"
+	ok "jvmm agrees with KVM on: $SCENARIOS"
+}
