@@ -174,6 +174,9 @@ void jvmm_vcpu_inject_exception(struct jvmm_vcpu *vcpu, u8 vector, bool has_erro
 int jvmm_vcpu_internal_error(struct jvmm_vcpu *vcpu, u32 suberror, int ndata, ...);
 unsigned int jvmm_vcpu_cpl(struct jvmm_vcpu *vcpu);
 
+/* vcpu_regs.c: KVM_GET/SET_REGS, SREGS, MSRS, KVM_SET_CPUID2 */
+long jvmm_vcpu_state_ioctl(struct jvmm_vcpu *vcpu, unsigned int ioctl, void __user *argp);
+
 /* vmcs.c: VMCS life cycle and initial state */
 void jvmm_vmcs_init(void);
 void jvmm_vmcs_clear_all_on_this_cpu(void);

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * vcpu.c - vCPUs: the vCPU file descriptor, its registers, and the run
- * loop that enters the guest and dispatches its exits.
+ * vcpu.c - vCPUs: the vCPU file descriptor and the run loop that enters
+ * the guest and dispatches its exits.  Register state is in vcpu_regs.c.
  *
  * KVM_RUN loops in the kernel for as long as exits can be handled here
  * (CPUID, CR and MSR accesses, first touches of guest RAM) and returns to
@@ -37,8 +37,6 @@
 #define APIC_BASE_DEFAULT	0xfee00000ull
 #define APIC_BASE_ENABLE	BIT_ULL(11)
 #define APIC_BASE_BSP		BIT_ULL(8)
-#define MAX_MSR_ENTRIES		256	/* KVM's MAX_IO_MSRS */
-#define MAX_CPUID_ENTRIES	256	/* KVM_MAX_CPUID_ENTRIES */
 
 /* Interruptibility state, SDM Vol. 3, "Guest Non-Register State". */
 #define INTERRUPTIBILITY_STI		BIT(0)
@@ -423,309 +421,28 @@ static int vcpu_run(struct jvmm_vcpu *vcpu)
 	return ret;
 }
 
-static void get_regs(struct jvmm_vcpu *vcpu, struct kvm_regs *regs)
-{
-	const unsigned long *gpr = vcpu->regs.gpr;
-
-	regs->rax = gpr[JVMM_RAX];
-	regs->rbx = gpr[JVMM_RBX];
-	regs->rcx = gpr[JVMM_RCX];
-	regs->rdx = gpr[JVMM_RDX];
-	regs->rsi = gpr[JVMM_RSI];
-	regs->rdi = gpr[JVMM_RDI];
-	regs->rsp = vmcs_readl(VMCS_GUEST_RSP);
-	regs->rbp = gpr[JVMM_RBP];
-	regs->r8 = gpr[JVMM_R8];
-	regs->r9 = gpr[JVMM_R9];
-	regs->r10 = gpr[JVMM_R10];
-	regs->r11 = gpr[JVMM_R11];
-	regs->r12 = gpr[JVMM_R12];
-	regs->r13 = gpr[JVMM_R13];
-	regs->r14 = gpr[JVMM_R14];
-	regs->r15 = gpr[JVMM_R15];
-	regs->rip = vmcs_readl(VMCS_GUEST_RIP);
-	regs->rflags = vmcs_readl(VMCS_GUEST_RFLAGS);
-}
-
-static void set_regs(struct jvmm_vcpu *vcpu, const struct kvm_regs *regs)
-{
-	unsigned long *gpr = vcpu->regs.gpr;
-
-	gpr[JVMM_RAX] = regs->rax;
-	gpr[JVMM_RBX] = regs->rbx;
-	gpr[JVMM_RCX] = regs->rcx;
-	gpr[JVMM_RDX] = regs->rdx;
-	gpr[JVMM_RSI] = regs->rsi;
-	gpr[JVMM_RDI] = regs->rdi;
-	vmcs_writel(VMCS_GUEST_RSP, regs->rsp);
-	gpr[JVMM_RBP] = regs->rbp;
-	gpr[JVMM_R8] = regs->r8;
-	gpr[JVMM_R9] = regs->r9;
-	gpr[JVMM_R10] = regs->r10;
-	gpr[JVMM_R11] = regs->r11;
-	gpr[JVMM_R12] = regs->r12;
-	gpr[JVMM_R13] = regs->r13;
-	gpr[JVMM_R14] = regs->r14;
-	gpr[JVMM_R15] = regs->r15;
-	vmcs_writel(VMCS_GUEST_RIP, regs->rip);
-	/* Bit 1 always reads as 1 (SDM Vol. 1, "EFLAGS Register"). */
-	vmcs_writel(VMCS_GUEST_RFLAGS, regs->rflags | X86_EFLAGS_FIXED);
-}
-
-/* Where each segment register lives in the VMCS. */
-struct segment_fields {
-	u32 selector, base, limit, ar;
-};
-
-#define SEGMENT(name) { VMCS_GUEST_##name##_SELECTOR, VMCS_GUEST_##name##_BASE, \
-			VMCS_GUEST_##name##_LIMIT, VMCS_GUEST_##name##_AR }
-
-enum { SEG_CS, SEG_DS, SEG_ES, SEG_FS, SEG_GS, SEG_SS, SEG_TR, SEG_LDTR, SEG_NR };
-
-static const struct segment_fields segments[SEG_NR] = {
-	[SEG_CS] = SEGMENT(CS), [SEG_DS] = SEGMENT(DS), [SEG_ES] = SEGMENT(ES),
-	[SEG_FS] = SEGMENT(FS), [SEG_GS] = SEGMENT(GS), [SEG_SS] = SEGMENT(SS),
-	[SEG_TR] = SEGMENT(TR), [SEG_LDTR] = SEGMENT(LDTR),
-};
-
-
-static void get_segment(int seg, struct kvm_segment *var)
-{
-	const struct segment_fields *f = &segments[seg];
-	u32 ar = __vmcs_read(f->ar);
-
-	var->selector = __vmcs_read(f->selector);
-	var->base = __vmcs_read(f->base);
-	var->limit = __vmcs_read(f->limit);
-	var->unusable = !!(ar & VMX_AR_UNUSABLE);
-	var->type = ar & VMX_AR_TYPE_MASK;
-	var->s = !!(ar & VMX_AR_S);
-	var->dpl = (ar >> VMX_AR_DPL_SHIFT) & 3;
-	/* A usable segment is present; report unusable ones as not present, as KVM does. */
-	var->present = !var->unusable;
-	var->avl = !!(ar & VMX_AR_AVL);
-	var->l = !!(ar & VMX_AR_L);
-	var->db = !!(ar & VMX_AR_DB);
-	var->g = !!(ar & VMX_AR_G);
-	var->padding = 0;
-}
-
-static void set_segment(int seg, const struct kvm_segment *var)
-{
-	const struct segment_fields *f = &segments[seg];
-	u32 type = var->type;
-	u32 ar;
-
-	/* As KVM with unrestricted guest: code and data segments are marked accessed. */
-	if (seg != SEG_LDTR)
-		type |= VMX_AR_TYPE_ACCESSED;
-	if (var->unusable || !var->present)
-		ar = VMX_AR_UNUSABLE;
-	else
-		ar = (type & VMX_AR_TYPE_MASK) | (var->s ? VMX_AR_S : 0) |
-		     ((var->dpl & 3) << VMX_AR_DPL_SHIFT) | VMX_AR_P |
-		     (var->avl ? VMX_AR_AVL : 0) | (var->l ? VMX_AR_L : 0) |
-		     (var->db ? VMX_AR_DB : 0) | (var->g ? VMX_AR_G : 0);
-	__vmcs_write(f->selector, var->selector);
-	__vmcs_write(f->base, var->base);
-	__vmcs_write(f->limit, var->limit);
-	__vmcs_write(f->ar, ar);
-}
-
-static void get_sregs(struct jvmm_vcpu *vcpu, struct kvm_sregs *sregs)
-{
-	memset(sregs, 0, sizeof(*sregs));
-	get_segment(SEG_CS, &sregs->cs);
-	get_segment(SEG_DS, &sregs->ds);
-	get_segment(SEG_ES, &sregs->es);
-	get_segment(SEG_FS, &sregs->fs);
-	get_segment(SEG_GS, &sregs->gs);
-	get_segment(SEG_SS, &sregs->ss);
-	get_segment(SEG_TR, &sregs->tr);
-	get_segment(SEG_LDTR, &sregs->ldt);
-	sregs->gdt.base = vmcs_readl(VMCS_GUEST_GDTR_BASE);
-	sregs->gdt.limit = vmcs_read32(VMCS_GUEST_GDTR_LIMIT);
-	sregs->idt.base = vmcs_readl(VMCS_GUEST_IDTR_BASE);
-	sregs->idt.limit = vmcs_read32(VMCS_GUEST_IDTR_LIMIT);
-	/* TS belongs to the guest (exit_cr.c): the CPU holds its value. */
-	sregs->cr0 = (vcpu->cr0 & ~X86_CR0_TS) |
-		     (vmcs_readl(VMCS_GUEST_CR0) & X86_CR0_TS);
-	sregs->cr2 = vcpu->cr2;
-	sregs->cr3 = vmcs_readl(VMCS_GUEST_CR3);
-	sregs->cr4 = vcpu->cr4;
-	sregs->cr8 = vcpu->cr8;
-	sregs->efer = vcpu->efer;
-	sregs->apic_base = vcpu->apic_base;
-	if (vcpu->irq >= 0)
-		sregs->interrupt_bitmap[vcpu->irq / 64] = 1ull << (vcpu->irq % 64);
-}
-
-/* The combinations KVM refuses in KVM_SET_SREGS (kvm_is_valid_sregs()). */
-static bool sregs_valid(const struct kvm_sregs *sregs)
-{
-	if ((sregs->efer & EFER_LME) && (sregs->cr0 & X86_CR0_PG)) {
-		if (!(sregs->cr4 & X86_CR4_PAE) || !(sregs->efer & EFER_LMA))
-			return false;
-	} else if (sregs->efer & EFER_LMA) {
-		return false;
-	}
-	if ((sregs->cr0 & X86_CR0_PG) && !(sregs->cr0 & X86_CR0_PE))
-		return false;
-	if ((sregs->cr0 & X86_CR0_NW) && !(sregs->cr0 & X86_CR0_CD))
-		return false;
-	return true;
-}
-
-static int set_sregs(struct jvmm_vcpu *vcpu, const struct kvm_sregs *sregs)
-{
-	int i, ret;
-
-	if (!sregs_valid(sregs))
-		return -EINVAL;
-	ret = jvmm_set_efer(vcpu, sregs->efer);
-	if (!ret)
-		ret = jvmm_set_cr4(vcpu, sregs->cr4);
-	if (!ret)
-		ret = jvmm_set_cr0(vcpu, sregs->cr0);
-	if (ret)
-		return -EINVAL;
-	vmcs_writel(VMCS_GUEST_CR3, sregs->cr3);
-	vcpu->cr2 = sregs->cr2;
-	vcpu->cr8 = sregs->cr8 & 0xf;
-	vcpu->apic_base = sregs->apic_base;
-
-	set_segment(SEG_CS, &sregs->cs);
-	set_segment(SEG_DS, &sregs->ds);
-	set_segment(SEG_ES, &sregs->es);
-	set_segment(SEG_FS, &sregs->fs);
-	set_segment(SEG_GS, &sregs->gs);
-	set_segment(SEG_SS, &sregs->ss);
-	set_segment(SEG_TR, &sregs->tr);
-	set_segment(SEG_LDTR, &sregs->ldt);
-	vmcs_writel(VMCS_GUEST_GDTR_BASE, sregs->gdt.base);
-	vmcs_write32(VMCS_GUEST_GDTR_LIMIT, sregs->gdt.limit);
-	vmcs_writel(VMCS_GUEST_IDTR_BASE, sregs->idt.base);
-	vmcs_write32(VMCS_GUEST_IDTR_LIMIT, sregs->idt.limit);
-
-	/* A pending interrupt in the bitmap is queued, as KVM_INTERRUPT would. */
-	vcpu->irq = -1;
-	for (i = 0; i < KVM_NR_INTERRUPTS; i++) {
-		if (sregs->interrupt_bitmap[i / 64] & (1ull << (i % 64))) {
-			vcpu->irq = i;
-			break;
-		}
-	}
-	return jvmm_load_pdptrs(vcpu);
-}
-
-/* KVM_GET_MSRS/KVM_SET_MSRS: the number of MSRs done, stopping at the first failure. */
-static long msr_io(struct jvmm_vcpu *vcpu, struct kvm_msrs __user *user, bool set)
-{
-	struct kvm_msr_entry __user *uentries = user->entries;
-	struct kvm_msr_entry entry;
-	struct kvm_msrs msrs;
-	u32 i;
-
-	if (copy_from_user(&msrs, user, sizeof(msrs)))
-		return -EFAULT;
-	if (msrs.nmsrs >= MAX_MSR_ENTRIES)
-		return -E2BIG;
-	for (i = 0; i < msrs.nmsrs; i++) {
-		if (copy_from_user(&entry, &uentries[i], sizeof(entry)))
-			return -EFAULT;
-		if (set) {
-			if (jvmm_msr_set(vcpu, entry.index, entry.data, true))
-				break;
-		} else {
-			if (jvmm_msr_get(vcpu, entry.index, &entry.data))
-				break;
-			if (copy_to_user(&uentries[i], &entry, sizeof(entry)))
-				return -EFAULT;
-		}
-	}
-	return i;
-}
-
-static long set_cpuid(struct jvmm_vcpu *vcpu, struct kvm_cpuid2 __user *user)
-{
-	struct kvm_cpuid_entry2 *entries;
-	struct kvm_cpuid2 cpuid;
-
-	if (copy_from_user(&cpuid, user, sizeof(cpuid)))
-		return -EFAULT;
-	if (cpuid.nent > MAX_CPUID_ENTRIES)
-		return -E2BIG;
-	entries = vmemdup_user(user->entries, array_size(sizeof(*entries), cpuid.nent));
-	if (IS_ERR(entries))
-		return PTR_ERR(entries);
-	kvfree(vcpu->cpuid);
-	vcpu->cpuid = entries;
-	vcpu->nr_cpuid = cpuid.nent;
-	return 0;
-}
-
 static long vcpu_ioctl(struct jvmm_vcpu *vcpu, unsigned int ioctl, void __user *argp)
 {
-	union {
-		struct kvm_regs regs;
-		struct kvm_sregs sregs;
-		struct kvm_interrupt irq;
-	} *u;
-	long ret = 0;
+	struct kvm_interrupt irq;
+	long ret;
 
-	if (ioctl == KVM_RUN)
-		return argp ? -EINVAL : vcpu_run(vcpu);
-
-	u = kzalloc(sizeof(*u), GFP_KERNEL);
-	if (!u)
-		return -ENOMEM;
-	vcpu_load(vcpu);
 	switch (ioctl) {
-	case KVM_GET_REGS:
-		get_regs(vcpu, &u->regs);
-		if (copy_to_user(argp, &u->regs, sizeof(u->regs)))
-			ret = -EFAULT;
-		break;
-	case KVM_SET_REGS:
-		if (copy_from_user(&u->regs, argp, sizeof(u->regs)))
-			ret = -EFAULT;
-		else
-			set_regs(vcpu, &u->regs);
-		break;
-	case KVM_GET_SREGS:
-		get_sregs(vcpu, &u->sregs);
-		if (copy_to_user(argp, &u->sregs, sizeof(u->sregs)))
-			ret = -EFAULT;
-		break;
-	case KVM_SET_SREGS:
-		if (copy_from_user(&u->sregs, argp, sizeof(u->sregs)))
-			ret = -EFAULT;
-		else
-			ret = set_sregs(vcpu, &u->sregs);
-		break;
-	case KVM_GET_MSRS:
-		ret = msr_io(vcpu, argp, false);
-		break;
-	case KVM_SET_MSRS:
-		ret = msr_io(vcpu, argp, true);
-		break;
-	case KVM_SET_CPUID2:
-		ret = set_cpuid(vcpu, argp);
-		break;
+	case KVM_RUN:
+		return argp ? -EINVAL : vcpu_run(vcpu);
 	case KVM_INTERRUPT:
-		if (copy_from_user(&u->irq, argp, sizeof(u->irq)))
-			ret = -EFAULT;
-		else if (u->irq.irq >= KVM_NR_INTERRUPTS)
-			ret = -EINVAL;
-		else	/* as KVM without an in-kernel irqchip: the last one wins */
-			vcpu->irq = u->irq.irq;
-		break;
+		if (copy_from_user(&irq, argp, sizeof(irq)))
+			return -EFAULT;
+		if (irq.irq >= KVM_NR_INTERRUPTS)
+			return -EINVAL;
+		/* As KVM without an in-kernel irqchip: the last one wins. */
+		vcpu->irq = irq.irq;
+		return 0;
 	default:
-		ret = -ENOTTY;
+		vcpu_load(vcpu);
+		ret = jvmm_vcpu_state_ioctl(vcpu, ioctl, argp);
+		vcpu_put(vcpu);
+		return ret;
 	}
-	vcpu_put(vcpu);
-	kfree(u);
-	return ret;
 }
 
 static long jvmm_vcpu_ioctl(struct file *filp, unsigned int ioctl, unsigned long arg)
