@@ -9,7 +9,7 @@
 # from both, except for the KNOWN_DIFFERENCES below.
 . ./cases/lib.sh
 
-SCENARIOS="vmcall-cpl0 vmcall-cpl3 irq-inject triple-fault bad-sregs signal"
+SCENARIOS="vmcall-cpl0 vmcall-cpl3 irq-inject triple-fault vmx-ud bad-sregs signal"
 
 # Intended differences from KVM, and KVM features jvmm does not have yet:
 # "<scenario> <result key, or *> <reason>", one a line.  The comparison

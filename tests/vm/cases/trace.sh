@@ -32,4 +32,13 @@ echo 0 > /sys/module/jvmm/parameters/trace
 since_mark | grep 'jvmm: vm' | head -5
 expect_log ": exit 30 rip 0x1002" "trace=1 logs the OUT exit with its RIP"
 expect_log ": exit 12 rip 0x1004" "trace=1 logs the HLT exit"
+
+# Exits per VM by reason in debugfs, while the VM exists.
+jtest guest /dev/jvmm --then sh -c 'cat /sys/kernel/debug/jvmm/vm*/exits' > /tmp/exits.out ||
+	fail "guest with --then failed"
+cat /tmp/exits.out
+grep -q '^reason 30 1$' /tmp/exits.out || fail "debugfs does not count the one I/O exit"
+grep -q '^reason 12 1$' /tmp/exits.out || fail "debugfs does not count the one HLT exit"
+grep -q '^to_user 2$' /tmp/exits.out || fail "debugfs does not count 2 exits to userspace"
+ok "debugfs vm<N>/exits counts the guest's exits by reason"
 unload_jvmm

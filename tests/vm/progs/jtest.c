@@ -11,10 +11,11 @@
  *                                module would run its init twice)
  *   jtest as-user UID CMD [ARG...]
  *                                run CMD with uid and gid UID, no groups
- *   jtest guest [DEV] [--hold CMD [ARG...]]
+ *   jtest guest [DEV] [--hold|--then CMD [ARG...]]
  *                                create a VM on DEV (default /dev/kvm), run
- *                                CMD while it exists, then run a real-mode
- *                                guest that does OUT 0x10 and HLT
+ *                                a real-mode guest that does OUT 0x10 and
+ *                                HLT, and run CMD while the VM exists:
+ *                                before the guest (--hold) or after it (--then)
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -199,7 +200,7 @@ static int run_guest(int vmfd, int sysfd)
 	return failures ? 1 : 0;
 }
 
-static int cmd_guest(const char *dev, char **hold_argv)
+static int cmd_guest(const char *dev, char **hold_argv, char **then_argv)
 {
 	int sysfd = open_device(dev);
 	int vmfd, status = 0, ret;
@@ -217,13 +218,18 @@ static int cmd_guest(const char *dev, char **hold_argv)
 		printf("%s exited with status %d\n", hold_argv[0], status);
 	}
 	ret = run_guest(vmfd, sysfd);
+	if (!ret && then_argv) {
+		printf("running %s after the guest, while the VM exists\n", then_argv[0]);
+		status = run_command(then_argv);
+		printf("%s exited with status %d\n", then_argv[0], status);
+	}
 	close(vmfd);
 	close(sysfd);
 	if (ret)
 		return ret;
-	/* With --hold, the command's status is the caller's to judge. */
+	/* With --hold or --then, the command's status is the caller's to judge. */
 	printf("guest ran on %s\n", dev);
-	return hold_argv ? (status ? 10 + (status & 0x7f) : 0) : 0;
+	return status ? 10 + (status & 0x7f) : 0;
 }
 
 static int cmd_as_user(const char *uid_text, char **argv)
@@ -271,7 +277,7 @@ static int usage(void)
 		"       jtest hold DEV CMD [ARG...]\n"
 		"       jtest insmod FILE [PARAMS]\n"
 		"       jtest as-user UID CMD [ARG...]\n"
-		"       jtest guest [DEV] [--hold CMD [ARG...]]\n");
+		"       jtest guest [DEV] [--hold|--then CMD [ARG...]]\n");
 	return 2;
 }
 
@@ -290,19 +296,18 @@ int main(int argc, char **argv)
 		return cmd_as_user(argv[2], argv + 3);
 	if (!strcmp(argv[1], "guest")) {
 		const char *dev = "/dev/kvm";
-		char **hold = NULL;
+		char **hold = NULL, **then = NULL;
 		int i = 2;
 
-		if (i < argc && strcmp(argv[i], "--hold"))
+		if (i < argc && argv[i][0] != '-')
 			dev = argv[i++];
-		if (i < argc && !strcmp(argv[i], "--hold")) {
-			if (i + 1 >= argc)
-				return usage();
+		if (i + 1 < argc && !strcmp(argv[i], "--hold"))
 			hold = argv + i + 1;
-		} else if (i < argc) {
+		else if (i + 1 < argc && !strcmp(argv[i], "--then"))
+			then = argv + i + 1;
+		else if (i < argc)
 			return usage();
-		}
-		return cmd_guest(dev, hold);
+		return cmd_guest(dev, hold, then);
 	}
 	return usage();
 }

@@ -32,5 +32,6 @@ BLOB(fpu)
 BLOB(msrs)
 BLOB(counter)
 BLOB(touch)
+BLOB(vmxud)
 
 	.section .note.GNU-stack, "", @progbits

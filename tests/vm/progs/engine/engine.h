@@ -58,6 +58,7 @@ void scn_vmcall_cpl0(void);
 void scn_vmcall_cpl3(void);
 void scn_irq_inject(void);
 void scn_triple_fault(void);
+void scn_vmx_ud(void);
 void scn_bad_sregs(void);
 void scn_signal(void);
 void scn_host_fpu(void);
@@ -143,6 +144,7 @@ DECLARE_BLOB(hlt);
 DECLARE_BLOB(spin);
 DECLARE_BLOB(fpu);
 DECLARE_BLOB(msrs);
+DECLARE_BLOB(vmxud);
 DECLARE_BLOB(counter);
 DECLARE_BLOB(touch);
 

@@ -54,6 +54,7 @@ const struct scenario scenarios[] = {
 	{ "vmcall-cpl3", scn_vmcall_cpl3, SCN_JVMM_ONLY, 0, "VMCALL at CPL 3: KVM_EXIT_HYPERCALL" },
 	{ "irq-inject", scn_irq_inject, 0, 0, "KVM_INTERRUPT, request_interrupt_window" },
 	{ "triple-fault", scn_triple_fault, 0, 0, "INT3 without an IDT: KVM_EXIT_SHUTDOWN" },
+	{ "vmx-ud", scn_vmx_ud, 0, 0, "VMXOFF, VMLAUNCH, VMRESUME in the guest raise #UD" },
 	{ "bad-sregs", scn_bad_sregs, 0, 0, "invalid guest state: KVM_EXIT_FAIL_ENTRY" },
 	{ "signal", scn_signal, 0, 0, "a signal and immediate_exit end KVM_RUN with EINTR" },
 	{ "host-fpu", scn_host_fpu, 0, 0, "the host's XMM0-15, MXCSR, FCW, XCR0 survive KVM_RUN" },

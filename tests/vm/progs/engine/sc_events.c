@@ -238,6 +238,32 @@ void scn_triple_fault(void)
 	res("long", "%s", t);
 }
 
+/* VMX instructions in the guest: #UD, handled by the guest's own IDT. */
+void scn_vmx_ud(void)
+{
+	uint32_t opcodes[3];
+	size_t n = 0;
+	char buf[64], tok[96];
+	int r;
+
+	boot(BLOB(vmxud), MODE_PM32);
+	for (;;) {
+		r = vrun(&v);
+		if (r < 0 || v.run->exit_reason != KVM_EXIT_IO || v.run->io.port != PORT_OUT)
+			break;
+		if (n < ARRAY_SIZE(opcodes))
+			opcodes[n++] = io_out_value(&v);
+	}
+	check(r >= 0 && v.run->exit_reason == KVM_EXIT_IO && v.run->io.port == PORT_SYNC,
+	      "the guest reports after the three instructions");
+	expect_u64("#UDs counted by the guest", r >= 0 ? io_out_value(&v) : 0, 3);
+	expect_str("faulting instructions (third opcode byte)",
+		   join_hex(opcodes, n, buf, sizeof(buf)), "c4,c2,c3");
+	r = vrun(&v);
+	res("ud", "%s", join_hex(opcodes, n, buf, sizeof(buf)));
+	res("exit", "%s", r < 0 ? tok_of(r) : exit_token(&v, tok, sizeof(tok)));
+}
+
 static const char *bad_entry(const char *what, void (*spoil)(struct kvm_sregs *))
 {
 	static char tok[96];
