@@ -53,12 +53,16 @@ void scn_bad_args(void)
 	/*
 	 * Unknown ioctls: KVM/x86 says EINVAL on /dev/kvm (kvm_arch_dev_ioctl)
 	 * and on vCPU fds (kvm_vcpu_ioctl for foreign types, kvm_arch_vcpu_ioctl
-	 * for unknown KVM ones), ENOTTY only on VM fds.
+	 * for unknown KVM ones), ENOTTY only on VM fds.  jvmm says ENOTTY on
+	 * every fd (Documentation/uapi.md): each device is held to its own rule,
+	 * and the case script lists the difference.
 	 */
+	const int unknown = strcmp(g_device, JVMM_DEVICE_PATH) ? EINVAL : ENOTTY;
+
 	sys = dev_open();
-	TRY("sys_unknown_ioctl", EINVAL, ioctl(sys, _IO(KVMIO, 0xfe), 0));
-	TRY("sys_foreign_ioctl", EINVAL, ioctl(sys, _IOW('x', 1, int), 0));
-	TRY("sys_tcgets", EINVAL, ioctl(sys, TCGETS, 0));
+	TRY("sys_unknown_ioctl", unknown, ioctl(sys, _IO(KVMIO, 0xfe), 0));
+	TRY("sys_foreign_ioctl", unknown, ioctl(sys, _IOW('x', 1, int), 0));
+	TRY("sys_tcgets", unknown, ioctl(sys, TCGETS, 0));
 	TRY("create_vm_type1", EINVAL, ioctl(sys, KVM_CREATE_VM, 1));
 	TRY("mmap_size_arg1", EINVAL, ioctl(sys, KVM_GET_VCPU_MMAP_SIZE, 1));
 	close(sys);
@@ -74,8 +78,8 @@ void scn_bad_args(void)
 	vcpu_init(&v, &vm, 0);
 	TRY("vm_vcpu_id_dup", EEXIST, ioctl(vm.fd, KVM_CREATE_VCPU, 0));
 
-	TRY("vcpu_unknown_ioctl", EINVAL, ioctl(v.fd, _IO(KVMIO, 0xfe), 0));
-	TRY("vcpu_foreign_ioctl", EINVAL, ioctl(v.fd, _IOW('x', 1, int), 0));
+	TRY("vcpu_unknown_ioctl", unknown, ioctl(v.fd, _IO(KVMIO, 0xfe), 0));
+	TRY("vcpu_foreign_ioctl", unknown, ioctl(v.fd, _IOW('x', 1, int), 0));
 	TRY("vcpu_get_regs_null", EFAULT, ioctl(v.fd, KVM_GET_REGS, NULL));
 	TRY("vcpu_set_regs_null", EFAULT, ioctl(v.fd, KVM_SET_REGS, NULL));
 	TRY("vcpu_get_sregs_null", EFAULT, ioctl(v.fd, KVM_GET_SREGS, NULL));
