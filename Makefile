@@ -24,6 +24,8 @@ TEST_PROGS := $(BIN)/jtest $(BIN)/jbench
 UNIT_SRCS  := $(wildcard tests/unit/test-*.c)
 UNIT_TESTS := $(patsubst tests/unit/%.c,tests/unit/build/%,$(UNIT_SRCS))
 
+.DEFAULT_GOAL := all
+
 # The engine test suite (a KVM-API program run against /dev/kvm and /dev/jvmm).
 -include tests/vm/progs/engine.mk
 
