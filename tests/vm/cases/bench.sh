@@ -1,5 +1,5 @@
 # SPDX-License-Identifier: GPL-2.0
-# suites: bench
+# suites: vm1 bench
 # timeout: 900
 #
 # make bench: exit-path figures on kvm_intel and on jvmm in the same boot

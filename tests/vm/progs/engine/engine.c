@@ -303,27 +303,29 @@ void vcpu_close(struct vcpu *v)
 
 /*
  * The guest's CPUID, the same on both devices: the host's leaves 0, 1,
+ * 0xd (subleaf 0: KVM takes the XCR0 bits XSETBV may set from it),
  * 0x80000000, 0x80000001 and 0x80000008 (KVM on 6.12 wants LM there for
  * long mode), the maximum leaves cut down to what is in the table.
  * MONITOR and SMX are cleared (jvmm hides them); VMX only if asked.
  */
 int vcpu_set_cpuid(struct vcpu *v, bool vmx)
 {
-	static const uint32_t leaves[] = { 0, 1, 0x80000000, 0x80000001, 0x80000008 };
+	static const uint32_t leaves[] = { 0, 1, 0xd, 0x80000000, 0x80000001, 0x80000008 };
 	struct {
 		struct kvm_cpuid2 hdr;
 		struct kvm_cpuid_entry2 e[ARRAY_SIZE(leaves)];
 	} c;
 	unsigned int a, b, cx, d, i, n = 0;
 	unsigned int max_ext = __get_cpuid_max(0x80000000, NULL);
+	unsigned int max_basic = __get_cpuid_max(0, NULL);
 
 	memset(&c, 0, sizeof(c));
 	for (i = 0; i < ARRAY_SIZE(leaves); i++) {
-		if (leaves[i] >= 0x80000000 && leaves[i] > max_ext)
+		if (leaves[i] >= 0x80000000 ? leaves[i] > max_ext : leaves[i] > max_basic)
 			continue;
 		__cpuid_count(leaves[i], 0, a, b, cx, d);
-		if (leaves[i] == 0 && a > 1)
-			a = 1;
+		if (leaves[i] == 0 && a > 0xd)
+			a = 0xd;
 		if (leaves[i] == 0x80000000 && a > 0x80000008)
 			a = 0x80000008;
 		if (leaves[i] == 1) {
@@ -336,6 +338,7 @@ int vcpu_set_cpuid(struct vcpu *v, bool vmx)
 		}
 		c.e[n] = (struct kvm_cpuid_entry2){
 			.function = leaves[i], .eax = a, .ebx = b, .ecx = cx, .edx = d,
+			.flags = leaves[i] == 0xd ? KVM_CPUID_FLAG_SIGNIFCANT_INDEX : 0,
 		};
 		n++;
 	}
