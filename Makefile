@@ -28,6 +28,8 @@ UNIT_TESTS := $(patsubst tests/unit/%.c,tests/unit/build/%,$(UNIT_SRCS))
 
 # The engine test suite (a KVM-API program run against /dev/kvm and /dev/jvmm).
 -include tests/vm/progs/engine.mk
+# jlaunch's parts and their unit tests.
+-include tools/jlaunch/jlaunch.mk
 
 .PHONY: all module userspace unit-tests vm-payload check bench clean checkpatch
 

@@ -260,7 +260,8 @@ static int decode_mov(struct jvmm_vcpu *vcpu, const u8 *insn, struct mmio_insn *
 int jvmm_handle_mmio(struct jvmm_vcpu *vcpu, u64 gpa)
 {
 	struct kvm_run *run = vcpu->run;
-	u8 insn[MAX_INSN_LEN] = {};
+	/* Zero slack after the 15 bytes: decoding may look past a bogus prefix run. */
+	u8 insn[MAX_INSN_LEN + 16] = {};
 	struct mmio_insn d;
 	u64 data;
 

@@ -244,6 +244,7 @@ static int handle_io(struct jvmm_vcpu *vcpu)
 	run->io.data_offset = PIO_DATA_OFFSET;
 	if (in) {
 		vcpu->pending = JVMM_PENDING_PIO_IN;
+		vcpu->pending_size = size;
 	} else {
 		memcpy(vcpu->pio_data, &vcpu->regs.gpr[JVMM_RAX], size);
 		vcpu->pending = JVMM_PENDING_SKIP;

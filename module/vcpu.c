@@ -340,11 +340,12 @@ static void complete_user_exit(struct jvmm_vcpu *vcpu)
 	case JVMM_PENDING_NONE:
 		return;
 	case JVMM_PENDING_PIO_IN:
-		memcpy(&data, vcpu->pio_data, run->io.size);
+		/* The size is ours: userspace may have scribbled on run->io. */
+		memcpy(&data, vcpu->pio_data, vcpu->pending_size);
 		/* 32-bit results zero-extend into RAX; 8 and 16-bit merge. */
-		if (run->io.size == 4)
+		if (vcpu->pending_size == 4)
 			*rax = (u32)data;
-		else if (run->io.size == 2)
+		else if (vcpu->pending_size == 2)
 			*rax = (*rax & ~0xffffUL) | (u16)data;
 		else
 			*rax = (*rax & ~0xffUL) | (u8)data;
