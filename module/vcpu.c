@@ -61,6 +61,11 @@ static void jvmm_sched_in(struct preempt_notifier *pn, int cpu)
 	jvmm_vmcs_load(preempt_notifier_to_vcpu(pn), cpu);
 }
 
+/*
+ * Nothing to do when the thread is switched out: its VMCS stays active on
+ * this CPU (several may be), and jvmm_sched_in() moves it only if the
+ * thread comes back elsewhere.
+ */
 static void jvmm_sched_out(struct preempt_notifier *pn, struct task_struct *next)
 {
 }
