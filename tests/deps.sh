@@ -41,7 +41,8 @@ if [ "$want_vm" = 1 ]; then
 	# modules. apt-get download/dpkg-deb come with apt/dpkg themselves.
 	pkgs+=(build-essential libc6-dev busybox-static cpio kmod gzip)
 	case "$backend" in
-	bochs) pkgs+=(bochs bochsbios vgabios grub-pc-bin grub-common xorriso mtools) ;;
+	# bochs-term satisfies bochs's GUI dependency without pulling in wxWidgets (we use its built-in rfb).
+	bochs) pkgs+=(bochs bochs-term bochsbios vgabios grub-pc-bin grub-common xorriso mtools) ;;
 	qemu) pkgs+=(qemu-system-x86) ;;
 	*) die "deps.sh: backend must be bochs or qemu, not '$backend'" ;;
 	esac
