@@ -1,0 +1,45 @@
+# SPDX-License-Identifier: GPL-2.0
+#
+# jlaunch.mk - jlaunch's parts and their unit tests.  Included by the top
+# Makefile (CC, CFLAGS and UNIT_TESTS come from there).
+#
+# This round builds only the host-side pieces that need no VM (ELF loader,
+# MBMAP writer, port dispatch and device models) as objects under
+# build/jlaunch/, and the unit tests that link them; there is no jlaunch
+# binary yet.  The source list is explicit so that a main.c added later is
+# not linked into the unit tests by accident.
+
+JLAUNCH_SRC    := tools/jlaunch
+JLAUNCH_BUILD  := build/jlaunch
+JLAUNCH_CFLAGS := -I$(JLAUNCH_SRC) -Iguest/include
+JLAUNCH_HDRS   := $(wildcard $(JLAUNCH_SRC)/*.h) guest/include/hypercall.h
+JLAUNCH_DEVS   := dev_cmos dev_serial dev_cga dev_lpt dev_kbd dev_pic
+JLAUNCH_PARTS  := loader mbmap ports $(JLAUNCH_DEVS)
+JLAUNCH_OBJS   := $(patsubst %,$(JLAUNCH_BUILD)/%.o,$(JLAUNCH_PARTS))
+JLAUNCH_PORT_OBJS := $(patsubst %,$(JLAUNCH_BUILD)/%.o,ports $(JLAUNCH_DEVS))
+
+JLAUNCH_UNIT_TESTS := tests/unit/build/test-loader tests/unit/build/test-mbmap \
+		      tests/unit/build/test-ports
+# The top Makefile's wildcard already names them; add any it missed, once.
+UNIT_TESTS += $(filter-out $(UNIT_TESTS),$(JLAUNCH_UNIT_TESTS))
+
+.PHONY: jlaunch-objs
+jlaunch-objs: $(JLAUNCH_OBJS)
+
+$(JLAUNCH_BUILD):
+	mkdir -p $@
+
+$(JLAUNCH_BUILD)/%.o: $(JLAUNCH_SRC)/%.c $(JLAUNCH_HDRS) | $(JLAUNCH_BUILD)
+	$(CC) $(CFLAGS) $(JLAUNCH_CFLAGS) -c -o $@ $<
+
+tests/unit/build/test-loader: tests/unit/test-loader.c $(JLAUNCH_BUILD)/loader.o \
+			      $(JLAUNCH_HDRS) | tests/unit/build
+	$(CC) $(CFLAGS) $(JLAUNCH_CFLAGS) -o $@ $< $(JLAUNCH_BUILD)/loader.o -static
+
+tests/unit/build/test-mbmap: tests/unit/test-mbmap.c $(JLAUNCH_BUILD)/mbmap.o \
+			     $(JLAUNCH_HDRS) | tests/unit/build
+	$(CC) $(CFLAGS) $(JLAUNCH_CFLAGS) -o $@ $< $(JLAUNCH_BUILD)/mbmap.o -static
+
+tests/unit/build/test-ports: tests/unit/test-ports.c $(JLAUNCH_PORT_OBJS) \
+			     $(JLAUNCH_HDRS) | tests/unit/build
+	$(CC) $(CFLAGS) $(JLAUNCH_CFLAGS) -o $@ $< $(JLAUNCH_PORT_OBJS) -static
