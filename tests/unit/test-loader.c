@@ -15,18 +15,8 @@
 
 #include "hypercall.h"
 #include "loader.h"
+#include "check.h"
 
-static int failures;
-
-/* cond is evaluated once. */
-#define CHECK(cond, ...) do {						\
-	int passed_ = !!(cond);						\
-	printf("%s: ", passed_ ? "ok" : "FAIL");			\
-	printf(__VA_ARGS__);						\
-	printf("\n");							\
-	if (!passed_)							\
-		failures++;						\
-} while (0)
 
 #define RAM_SIZE	((size_t)16 << 20)
 #define FILL		0xCC

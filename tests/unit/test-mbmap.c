@@ -11,18 +11,8 @@
 
 #include "hypercall.h"
 #include "mbmap.h"
+#include "check.h"
 
-static int failures;
-
-/* cond is evaluated once: several checks read device ports. */
-#define CHECK(cond, ...) do {						\
-	int passed_ = !!(cond);						\
-	printf("%s: ", passed_ ? "ok" : "FAIL");			\
-	printf(__VA_ARGS__);						\
-	printf("\n");							\
-	if (!passed_)							\
-		failures++;						\
-} while (0)
 
 /* Independent of mbmap.c's writer: little-endian from the bytes. */
 static uint32_t le32(const uint8_t *ram, uint64_t gpa)

@@ -10,18 +10,8 @@
 #include <string.h>
 
 #include "ports.h"
+#include "check.h"
 
-static int failures;
-
-/* cond is evaluated once: several checks read device ports. */
-#define CHECK(cond, ...) do {						\
-	int passed_ = !!(cond);						\
-	printf("%s: ", passed_ ? "ok" : "FAIL");			\
-	printf(__VA_ARGS__);						\
-	printf("\n");							\
-	if (!passed_)							\
-		failures++;						\
-} while (0)
 
 #define MIB ((uint64_t)1 << 20)
 

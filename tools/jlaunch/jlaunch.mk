@@ -12,7 +12,7 @@
 JLAUNCH_SRC    := tools/jlaunch
 JLAUNCH_BUILD  := build/jlaunch
 JLAUNCH_CFLAGS := -I$(JLAUNCH_SRC) -Iguest/include
-JLAUNCH_HDRS   := $(wildcard $(JLAUNCH_SRC)/*.h) guest/include/hypercall.h
+JLAUNCH_HDRS   := $(wildcard $(JLAUNCH_SRC)/*.h) guest/include/hypercall.h tests/unit/check.h
 JLAUNCH_DEVS   := dev_cmos dev_serial dev_cga dev_lpt dev_kbd dev_pic
 JLAUNCH_PARTS  := loader mbmap ports $(JLAUNCH_DEVS)
 JLAUNCH_OBJS   := $(patsubst %,$(JLAUNCH_BUILD)/%.o,$(JLAUNCH_PARTS))
