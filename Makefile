@@ -29,11 +29,13 @@ UNIT_TESTS := $(patsubst tests/unit/%.c,tests/unit/build/%,$(UNIT_SRCS))
 # The engine test suite (a KVM-API program run against /dev/kvm and /dev/jvmm).
 -include tests/vm/progs/engine.mk
 # jlaunch's parts and their unit tests.
--include tools/jlaunch/jlaunch.mk
+-include tools/launcher/launcher.mk
+# Our JOS-compatible guest (boot sector and kernel) that jlaunch boots by default.
+-include guest/guest.mk
 
 .PHONY: all module userspace unit-tests vm-payload check bench clean checkpatch
 
-all: module userspace
+all: module userspace $(GUEST_TARGETS)
 
 module:
 	@test -d "$(KDIR)" || { echo "make: no kernel build tree at KDIR='$(KDIR)'; install linux-headers-\$$(uname -r) or pass KDIR=/path/to/kernel/build" >&2; exit 2; }

@@ -41,6 +41,21 @@
 #define JOS_E_NOT_EXEC		15
 #define JOS_E_NOT_SUPP		16
 
+/*
+ * Power-off, a jvmm convention (the course's guest never powers off): a
+ * 16-bit OUT of POWEROFF_VALUE to POWEROFF_PORT, the ACPI PM1a control
+ * register of QEMU's PIIX4 (SLP_EN, sleep type 0).  jlaunch ends with exit
+ * status 0 when the guest does this.
+ */
+#define POWEROFF_PORT		0x604
+#define POWEROFF_VALUE		0x2000
+
+/*
+ * IRQ0 from jlaunch --timer arrives as this vector, as in the course; the
+ * guest's handler answers with HC_LAPICEOI.
+ */
+#define TIMER_VECTOR		32
+
 /* The boot sector: a flat binary linked at 0x7000, entered in real mode. */
 #define BOOT_SECTOR_GPA		0x7000
 #define BOOT_SECTOR_SIZE	512

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * test-loader - unit tests of tools/jlaunch/loader.c against hand-made
+ * test-loader - unit tests of tools/launcher/loader.c against hand-made
  * boot sectors and ELF files: what loads where, and that each kind of bad
  * input gets its own status, a message naming the file, and leaves guest
  * RAM untouched.

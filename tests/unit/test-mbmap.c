@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * test-mbmap - unit tests of tools/jlaunch/mbmap.c: the multiboot
+ * test-mbmap - unit tests of tools/launcher/mbmap.c: the multiboot
  * information and memory map MBMAP writes at 0x6000, checked byte for byte
  * against the JOS guest contract (../shared/docs/jos-guest-abi.md), and
  * nothing written outside it.

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * test-ports - unit tests of tools/jlaunch/ports.c and the device models:
+ * test-ports - unit tests of tools/launcher/ports.c and the device models:
  * the dispatch table, the unknown-port policy, and each device's port
  * behaviour as the JOS guest contract needs it, driven through ports_in()
  * and ports_out() as the run loop will, often replaying the exact

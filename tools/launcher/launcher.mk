@@ -1,6 +1,6 @@
 # SPDX-License-Identifier: GPL-2.0
 #
-# jlaunch.mk - jlaunch's parts and their unit tests.  Included by the top
+# launcher.mk - jlaunch's parts and their unit tests.  Included by the top
 # Makefile (CC, CFLAGS and UNIT_TESTS come from there).
 #
 # This round builds only the host-side pieces that need no VM (ELF loader,
@@ -9,7 +9,7 @@
 # binary yet.  The source list is explicit so that a main.c added later is
 # not linked into the unit tests by accident.
 
-JLAUNCH_SRC    := tools/jlaunch
+JLAUNCH_SRC    := tools/launcher
 JLAUNCH_BUILD  := build/jlaunch
 JLAUNCH_CFLAGS := -I$(JLAUNCH_SRC) -Iguest/include
 JLAUNCH_HDRS   := $(wildcard $(JLAUNCH_SRC)/*.h) guest/include/hypercall.h tests/unit/check.h
