@@ -7,6 +7,7 @@
 
 #include <hypercall.h>
 
+#include "compiler.h"
 #include "layout.h"
 #include "memory.h"
 #include "printf.h"
@@ -146,4 +147,4 @@ const struct command commands[] = {
 	{ "exit",  "power the guest off",                            cmd_exit },
 };
 
-const size_t num_commands = sizeof(commands) / sizeof(commands[0]);
+const size_t num_commands = ARRAY_SIZE(commands);

@@ -40,6 +40,9 @@ static inline void *phys_to_virt(uint64_t pa)
 	return (void *)(uintptr_t)(pa + KERNBASE);
 }
 
+/* From kernel.ld: the physical end of the image, page aligned. */
+extern char kernel_phys_end[];
+
 static inline uint64_t virt_to_phys(const void *va)
 {
 	return (uint64_t)(uintptr_t)va - KERNBASE;

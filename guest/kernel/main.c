@@ -7,6 +7,7 @@
  */
 #include <stdint.h>
 
+#include "compiler.h"
 #include "console.h"
 #include "memory.h"
 #include "pic.h"
@@ -30,7 +31,7 @@ static void check_vmx_hidden(void)
 	kprintf("VMX extension hidden from guest.\n");
 }
 
-__attribute__((noreturn)) void kernel_main(uint64_t mbinfo_phys);
+__noreturn void kernel_main(uint64_t mbinfo_phys);
 void kernel_main(uint64_t mbinfo_phys)
 {
 	console_init();

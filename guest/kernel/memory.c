@@ -24,9 +24,6 @@ struct page {
 	struct page *next_free;
 };
 
-/* From kernel.ld: the physical end of the image, page aligned. */
-extern char kernel_phys_end[];
-
 static struct memory_info info;
 static struct page *pages;	/* one per frame below npages */
 static size_t npages;

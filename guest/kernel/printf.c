@@ -133,11 +133,12 @@ int kvprintf(const char *fmt, va_list ap_in)
 		case 'd':
 		case 'i':
 			sv = arg_signed(&ap, sp.length);
-			count += put_number(sv < 0 ? -(unsigned long long)sv : (unsigned long long)sv,
-					    10, sv < 0, false, NULL, &sp);
+			count += put_number(sv < 0 ? 0ULL - sv : (unsigned long long)sv, 10,
+					    sv < 0, false, NULL, &sp);
 			break;
 		case 'u':
-			count += put_number(arg_unsigned(&ap, sp.length), 10, false, false, NULL, &sp);
+			count += put_number(arg_unsigned(&ap, sp.length), 10, false, false, NULL,
+					    &sp);
 			break;
 		case 'x':
 		case 'X':
@@ -145,7 +146,8 @@ int kvprintf(const char *fmt, va_list ap_in)
 					    NULL, &sp);
 			break;
 		case 'o':
-			count += put_number(arg_unsigned(&ap, sp.length), 8, false, false, NULL, &sp);
+			count += put_number(arg_unsigned(&ap, sp.length), 8, false, false, NULL,
+					    &sp);
 			break;
 		case 'p':
 			count += put_number((uintptr_t)va_arg(ap, void *), 16, false, false, "0x",

@@ -11,7 +11,9 @@
 
 #include <stdarg.h>
 
+#include "compiler.h"
+
 int kvprintf(const char *fmt, va_list ap);
-int kprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+int kprintf(const char *fmt, ...) __printf(1, 2);
 
 #endif /* GUEST_PRINTF_H */

@@ -7,6 +7,8 @@
 
 #include <stddef.h>
 
+#include "compiler.h"
+
 struct command {
 	const char *name;
 	const char *help;	/* one line, for 'help' */
@@ -19,6 +21,6 @@ extern const struct command commands[];
 extern const size_t num_commands;
 
 /* Prints the banner, then reads and runs command lines for good. */
-__attribute__((noreturn)) void shell_run(void);
+__noreturn void shell_run(void);
 
 #endif /* GUEST_SHELL_H */

@@ -11,6 +11,7 @@
  */
 #include <hypercall.h>
 
+#include "compiler.h"
 #include "layout.h"
 #include "printf.h"
 #include "trap.h"
@@ -28,13 +29,11 @@ struct idt_gate {
 	uint16_t offset_mid;
 	uint32_t offset_high;
 	uint32_t reserved;
-} __attribute__((packed));
+} __packed;
 
 _Static_assert(sizeof(struct idt_gate) == 16, "64-bit IDT gates are 16 bytes");
 
-extern const uint64_t trap_stubs[NUM_TRAP_STUBS];	/* trapentry.S */
-
-static struct idt_gate idt[IDT_ENTRIES] __attribute__((aligned(16)));
+static struct idt_gate idt[IDT_ENTRIES] __aligned(16);
 static volatile uint64_t ticks;
 static volatile uint64_t spurious_irqs;
 
@@ -75,7 +74,7 @@ uint64_t timer_ticks(void)
 	return ticks;
 }
 
-static __attribute__((noreturn)) void fatal_exception(const struct trapframe *tf)
+static __noreturn void fatal_exception(const struct trapframe *tf)
 {
 	kprintf("panic: trap %lu (%s) err=0x%lx rip=0x%lx cr2=0x%lx\n", tf->vector,
 		exception_names[tf->vector], tf->error, tf->rip, read_cr2());

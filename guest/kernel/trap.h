@@ -23,6 +23,9 @@ struct trapframe {
 	uint64_t rip, cs, rflags, rsp, ss;
 };
 
+/* trapentry.S: the entry stub of each vector. */
+extern const uint64_t trap_stubs[NUM_TRAP_STUBS];
+
 void trap_init(void);
 /* Timer interrupts seen so far. */
 uint64_t timer_ticks(void);

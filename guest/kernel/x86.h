@@ -9,6 +9,8 @@
 
 #include <stdint.h>
 
+#include "compiler.h"
+
 static inline uint8_t inb(uint16_t port)
 {
 	uint8_t value;
@@ -68,7 +70,7 @@ static inline void sti(void)
 }
 
 /* Interrupts off first: a halted guest with IF clear stays halted for good. */
-static inline __attribute__((noreturn)) void halt_forever(void)
+static inline __noreturn void halt_forever(void)
 {
 	for (;;)
 		asm volatile("cli; hlt" : : : "memory");
@@ -77,7 +79,7 @@ static inline __attribute__((noreturn)) void halt_forever(void)
 struct idt_pointer {
 	uint16_t limit;
 	uint64_t base;
-} __attribute__((packed));
+} __packed;
 
 static inline void lidt(const struct idt_pointer *p)
 {
