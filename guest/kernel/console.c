@@ -51,11 +51,14 @@
 #define TAB_STOP	8
 
 static bool serial_present;
+static int serial_early_byte = -1;	/* received before serial_init() finished */
 static volatile uint16_t *cga_buf;	/* NULL: no CGA memory */
 static unsigned int cga_pos;
 
 static void serial_init(void)
 {
+	uint8_t lsr, rbr;
+
 	outb(COM1 + COM_FCR, 0);	/* no FIFO: we poll one byte at a time */
 	outb(COM1 + COM_LCR, LCR_DLAB);
 	outb(COM1 + COM_DLL, COM_DIVISOR & 0xff);
@@ -64,10 +67,17 @@ static void serial_init(void)
 	outb(COM1 + COM_MCR, MCR_DTR_RTS);
 	outb(COM1 + COM_IER, 0);	/* polled: no serial interrupts */
 
-	serial_present = inb(COM1 + COM_LSR) != LSR_ABSENT;
-	/* Clear whatever the UART latched before we configured it. */
+	lsr = inb(COM1 + COM_LSR);
+	serial_present = lsr != LSR_ABSENT;
+	/* Clear whatever interrupt and received byte the UART latched... */
 	(void)inb(COM1 + COM_IIR);
-	(void)inb(COM1 + COM_RBR);
+	rbr = inb(COM1 + COM_RBR);
+	/*
+	 * ...but a byte LSR announced is input typed (or piped) before we got
+	 * here: keep it, or the first command loses its first letter.
+	 */
+	if (serial_present && (lsr & LSR_DATA_READY))
+		serial_early_byte = rbr;
 }
 
 static void serial_putc(int c)
@@ -84,6 +94,12 @@ static void serial_putc(int c)
 
 static int serial_getc(void)
 {
+	int c = serial_early_byte;
+
+	if (c >= 0) {
+		serial_early_byte = -1;
+		return c;
+	}
 	if (!serial_present || !(inb(COM1 + COM_LSR) & LSR_DATA_READY))
 		return -1;
 	return inb(COM1 + COM_RBR);
