@@ -32,8 +32,10 @@ UNIT_TESTS := $(patsubst tests/unit/%.c,tests/unit/build/%,$(UNIT_SRCS))
 -include tools/launcher/launcher.mk
 # Our JOS-compatible guest (boot sector and kernel) that jlaunch boots by default.
 -include guest/guest.mk
+# Tiny test kernels for jlaunch's tests in the VM.
+-include tests/vm/progs/kernels/kernels.mk
 
-.PHONY: all module userspace unit-tests vm-payload check bench clean checkpatch
+.PHONY: all module userspace unit-tests vm-payload check bench clean checkpatch test-kernels
 
 all: module userspace $(GUEST_TARGETS)
 
@@ -62,12 +64,16 @@ tests/unit/build/test-caps: tests/unit/test-caps.c module/caps.c module/caps.h m
 unit-tests: $(UNIT_TESTS)
 
 # Everything the test VM's initramfs carries from this tree (see tests/vm/).
-vm-payload: module userspace
+vm-payload: module userspace $(GUEST_TARGETS) $(TEST_KERNELS)
 	@test -n "$(DESTDIR)" || { echo "make vm-payload: set DESTDIR" >&2; exit 2; }
-	install -d $(DESTDIR)/jvmm/module $(DESTDIR)/jvmm/bin $(DESTDIR)/jvmm/cases
+	install -d $(DESTDIR)/jvmm/module $(DESTDIR)/jvmm/bin $(DESTDIR)/jvmm/cases \
+		$(DESTDIR)/jvmm/guest
 	install -m 0644 module/jvmm.ko $(DESTDIR)/jvmm/module/
 	install -m 0755 $(TOOLS) $(TEST_PROGS) $(DESTDIR)/jvmm/bin/
 	install -m 0644 tests/vm/cases/*.sh $(DESTDIR)/jvmm/cases/
+	$(if $(GUEST_TARGETS),install -m 0644 $(GUEST_TARGETS) $(DESTDIR)/jvmm/guest/)
+	install -d $(DESTDIR)/jvmm/kernels
+	install -m 0644 $(TEST_KERNELS) $(DESTDIR)/jvmm/kernels/
 
 check:
 	tests/run

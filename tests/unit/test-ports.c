@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "hypercall.h"
 #include "ports.h"
 #include "check.h"
 
@@ -193,6 +194,8 @@ static void test_serial(void)
 	CHECK(inb(0x3FD) == 0x60, "serial: idle LSR = THRE|TEMT, no data");
 	CHECK(serial_empty_polls() >= 1, "serial: empty LSR polls counted");
 	outb(0x3F8, 'h');
+	CHECK(serial_empty_polls() == 0, "serial: output resets the empty-poll count");
+	(void)inb(0x3FD);
 	outb(0x3F8, 'i');
 	CHECK(!strcmp(output, "hi"), "serial: THR writes reach the console");
 
@@ -201,7 +204,8 @@ static void test_serial(void)
 	CHECK(serial_empty_polls() == 0, "serial: data resets the empty-poll count");
 	CHECK(inb(0x3FA) == 0x04, "serial: IIR reports received data (IER.RDA on)");
 	CHECK(inb(0x3F8) == 'a', "serial: RBR delivers 'a'");
-	CHECK(inb(0x3F8) == 'b', "serial: RBR delivers 'b' (fetched on read)");
+	CHECK(inb(0x3F8) == 0, "serial: RBR without LSR first consumes no input");
+	CHECK(inb(0x3FD) == 0x61 && inb(0x3F8) == 'b', "serial: LSR then RBR delivers 'b'");
 	CHECK(inb(0x3FD) == 0x60, "serial: LSR data ready clears once input is drained");
 
 	outb(0x3F9, 0x02);
@@ -322,6 +326,22 @@ static void test_pic(void)
 	CHECK(ports_unknown_total() == 0, "devices: no access went to an unknown port");
 }
 
+/* The power-off port: only the documented word write switches the guest off. */
+static void test_acpi(void)
+{
+	reset(16 * MIB);
+	CHECK(!acpi_poweroff_requested(), "acpi: not off at power-on");
+	ports_out(POWEROFF_PORT, 1, 0x00);
+	ports_out(POWEROFF_PORT + 1, 1, 0x04);
+	CHECK(!acpi_poweroff_requested(), "acpi: a sleep type without SLP_EN does nothing");
+	ports_out(POWEROFF_PORT, 2, 0x3400);
+	CHECK(!acpi_poweroff_requested(), "acpi: SLP_EN with sleep type 5 is not power-off here");
+	CHECK(ports_in(POWEROFF_PORT, 2) == 0x1400, "acpi: SLP_EN reads back as zero");
+	ports_out(POWEROFF_PORT, 2, POWEROFF_VALUE);
+	CHECK(acpi_poweroff_requested(), "acpi: POWEROFF_VALUE to POWEROFF_PORT powers off");
+	CHECK(ports_unknown_total() == 0, "acpi: its ports are not unknown");
+}
+
 int main(void)
 {
 	test_table();
@@ -332,6 +352,7 @@ int main(void)
 	test_lpt();
 	test_kbd();
 	test_pic();
+	test_acpi();
 	printf("%s: test-ports, %d failure(s)\n", failures ? "FAIL" : "ok", failures);
 	return failures ? 1 : 0;
 }

@@ -7,8 +7,8 @@
  * means "no serial port"), has THRE (0x20) set so output never waits, and
  * DR (0x01) set exactly when input is pending; RBR (0x3F8) delivers input;
  * IIR (0x3FA) is read at init.  One input byte is held in a receive latch,
- * fetched from the backend when the guest looks (LSR or RBR), so a byte
- * LSR announced is the byte RBR returns.  Registers the guest only writes
+ * fetched from the backend when the guest checks LSR (or IIR), so a byte
+ * LSR announced is the byte RBR returns, and RBR alone consumes nothing.  Registers the guest only writes
  * (LCR, MCR, divisor, FCR, SCR) are kept so they read back as written.
  */
 #include "ports.h"
@@ -98,7 +98,11 @@ uint8_t serial_in(uint16_t port)
 	case REG_DATA:
 		if (lcr & LCR_DLAB)
 			return dll;
-		rx_ready();
+		/*
+		 * Only a byte LSR (or IIR) announced: the guest reads RBR
+		 * once at init to clear it, and piped input that is
+		 * already waiting must not be lost to that read.
+		 */
 		value = rx_latch >= 0 ? (uint8_t)rx_latch : 0;
 		rx_latch = -1;
 		return value;
@@ -134,6 +138,11 @@ void serial_out(uint16_t port, uint8_t value)
 		}
 		if (have_backend && backend.write_byte)
 			backend.write_byte(backend.ctx, value);
+		/*
+		 * A guest that prints is busy, not idle, even though it
+		 * polls LSR before every character.
+		 */
+		empty_polls = 0;
 		/* Transmission is instant: THR is empty again at once. */
 		thre_pending = true;
 		return;

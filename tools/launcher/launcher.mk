@@ -1,20 +1,20 @@
 # SPDX-License-Identifier: GPL-2.0
 #
-# launcher.mk - jlaunch's parts and their unit tests.  Included by the top
-# Makefile (CC, CFLAGS and UNIT_TESTS come from there).
-#
-# This round builds only the host-side pieces that need no VM (ELF loader,
-# MBMAP writer, port dispatch and device models) as objects under
-# build/jlaunch/, and the unit tests that link them; there is no jlaunch
-# binary yet.  The source list is explicit so that a main.c added later is
-# not linked into the unit tests by accident.
+# launcher.mk - jlaunch (built as ./tools/jlaunch) and the unit tests of its
+# parts.  Included by the top Makefile (CC, CFLAGS, LDFLAGS, TOOLS and
+# UNIT_TESTS come from there).  Objects go to build/jlaunch/.  The unit tests
+# link only the parts that need no VM (ELF loader, MBMAP writer, port
+# dispatch and device models); the source lists are explicit so that the
+# run-time parts never end up in them.
 
 JLAUNCH_SRC    := tools/launcher
 JLAUNCH_BUILD  := build/jlaunch
 JLAUNCH_CFLAGS := -I$(JLAUNCH_SRC) -Iguest/include
 JLAUNCH_HDRS   := $(wildcard $(JLAUNCH_SRC)/*.h) guest/include/hypercall.h tests/unit/check.h
-JLAUNCH_DEVS   := dev_cmos dev_serial dev_cga dev_lpt dev_kbd dev_pic
+JLAUNCH_DEVS   := dev_cmos dev_serial dev_cga dev_lpt dev_kbd dev_pic dev_acpi
 JLAUNCH_PARTS  := loader mbmap ports $(JLAUNCH_DEVS)
+# The run-time parts: only the launcher links these.
+JLAUNCH_MAIN   := main vm run hypercalls console stats
 JLAUNCH_OBJS   := $(patsubst %,$(JLAUNCH_BUILD)/%.o,$(JLAUNCH_PARTS))
 JLAUNCH_PORT_OBJS := $(patsubst %,$(JLAUNCH_BUILD)/%.o,ports $(JLAUNCH_DEVS))
 
@@ -23,8 +23,12 @@ JLAUNCH_UNIT_TESTS := tests/unit/build/test-loader tests/unit/build/test-mbmap \
 # The top Makefile's wildcard already names them; add any it missed, once.
 UNIT_TESTS += $(filter-out $(UNIT_TESTS),$(JLAUNCH_UNIT_TESTS))
 
-.PHONY: jlaunch-objs
-jlaunch-objs: $(JLAUNCH_OBJS)
+JLAUNCH_BIN   := tools/jlaunch
+TOOLS         += $(JLAUNCH_BIN)
+
+# ./tools/jlaunch is the launcher itself, where the brief and README say.
+$(JLAUNCH_BIN): $(JLAUNCH_OBJS) $(patsubst %,$(JLAUNCH_BUILD)/%.o,$(JLAUNCH_MAIN))
+	$(CC) $(CFLAGS) -o $@ $^ $(LDFLAGS)
 
 $(JLAUNCH_BUILD):
 	mkdir -p $@

@@ -41,6 +41,7 @@ static const struct port_dev port_table[] = {
 	{ 0x0378, 0x037A, "lpt1", lpt_in, lpt_out },
 	{ 0x03D4, 0x03D5, "cga-crtc", cga_in, cga_out },
 	{ 0x03F8, 0x03FF, "com1", serial_in, serial_out },
+	{ 0x0604, 0x0605, "acpi-pm1a", acpi_in, acpi_out },
 	{ 0x8A00, 0x8A01, "fs-start", ignored_in, ignored_out },
 };
 
@@ -158,5 +159,6 @@ void ports_init_devices(uint64_t ram_size, const struct serial_backend *serial)
 	lpt_init();
 	kbd_init();
 	pic_init();
+	acpi_init();
 	ports_reset_unknown();
 }

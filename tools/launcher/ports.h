@@ -12,6 +12,7 @@
 #ifndef JLAUNCH_PORTS_H
 #define JLAUNCH_PORTS_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -57,7 +58,10 @@ struct serial_backend {
 void serial_init(const struct serial_backend *backend);
 uint8_t serial_in(uint16_t port);
 void serial_out(uint16_t port, uint8_t value);
-/* LSR reads in a row that found no input: lets the run loop sleep when idle. */
+/*
+ * LSR reads in a row that found no input and no output between them: a
+ * guest idling at its prompt.  Lets the run loop sleep instead of spinning.
+ */
 uint64_t serial_empty_polls(void);
 
 /* ---- CGA CRT controller (0x3D4 index, 0x3D5 data): dev_cga.c ---- */
@@ -86,6 +90,13 @@ void pic_out(uint16_t port, uint8_t value);
 /* As the guest programmed them: vector of IRQ0 (master) / IRQ8 (slave). */
 uint8_t pic_vector_base(int slave);
 int pic_irq_masked(unsigned int irq);	/* 0-15 */
+
+/* ---- Power-off port (0x604-0x605, ACPI PM1a control): dev_acpi.c ---- */
+void acpi_init(void);
+uint8_t acpi_in(uint16_t port);
+void acpi_out(uint16_t port, uint8_t value);
+/* The guest asked to be switched off (POWEROFF_VALUE to POWEROFF_PORT). */
+bool acpi_poweroff_requested(void);
 
 /* Every model above back to power-on state (CMOS sized for ram_size). */
 void ports_init_devices(uint64_t ram_size, const struct serial_backend *serial);

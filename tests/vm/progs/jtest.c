@@ -16,10 +16,19 @@
  *                                a real-mode guest that does OUT 0x10 and
  *                                HLT, and run CMD while the VM exists:
  *                                before the guest (--hold) or after it (--then)
+ *   jtest tty --wait TEXT (--send BYTES|--signal N) CMD [ARG...]
+ *                                run CMD on a new pseudo-terminal; once its
+ *                                output shows TEXT, check the terminal is in
+ *                                raw mode, then type BYTES (C escapes \xNN,
+ *                                \n) or send signal N; when CMD has ended,
+ *                                check the terminal is as it was before and
+ *                                print CMD's exit status
  */
 #include <errno.h>
 #include <fcntl.h>
 #include <grp.h>
+#include <poll.h>
+#include <signal.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -28,6 +37,8 @@
 #include <sys/mman.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
+#include <termios.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "jvmm.h"
@@ -277,8 +288,121 @@ static int usage(void)
 		"       jtest hold DEV CMD [ARG...]\n"
 		"       jtest insmod FILE [PARAMS]\n"
 		"       jtest as-user UID CMD [ARG...]\n"
-		"       jtest guest [DEV] [--hold|--then CMD [ARG...]]\n");
+		"       jtest guest [DEV] [--hold|--then CMD [ARG...]]\n"
+		"       jtest tty --wait TEXT (--send BYTES|--signal N) CMD [ARG...]\n");
 	return 2;
+}
+
+
+/* "a\x01x\n" to bytes; returns the length. */
+static size_t unescape(const char *in, char *out, size_t size)
+{
+	size_t n = 0;
+
+	while (*in && n < size) {
+		if (in[0] == '\\' && in[1] == 'x' && in[2] && in[3]) {
+			char hex[3] = { in[2], in[3], 0 };
+
+			out[n++] = (char)strtol(hex, NULL, 16);
+			in += 4;
+		} else if (in[0] == '\\' && (in[1] == 'n' || in[1] == 'r')) {
+			out[n++] = in[1] == 'n' ? '\n' : '\r';
+			in += 2;
+		} else {
+			out[n++] = *in++;
+		}
+	}
+	return n;
+}
+
+static int same_termios(const struct termios *a, const struct termios *b)
+{
+	return a->c_iflag == b->c_iflag && a->c_oflag == b->c_oflag &&
+	       a->c_cflag == b->c_cflag && a->c_lflag == b->c_lflag &&
+	       !memcmp(a->c_cc, b->c_cc, sizeof(a->c_cc));
+}
+
+/* Copies what the child printed to our stdout; appends it to seen. */
+static int drain(int master, char *seen, size_t size, size_t *len, int timeout_ms)
+{
+	struct pollfd pfd = { .fd = master, .events = POLLIN };
+	char buf[512];
+	ssize_t n;
+
+	if (poll(&pfd, 1, timeout_ms) <= 0)
+		return 0;
+	n = read(master, buf, sizeof(buf));
+	if (n <= 0)
+		return -1;
+	fwrite(buf, 1, (size_t)n, stdout);
+	fflush(stdout);
+	if (*len + (size_t)n >= size) {
+		/* Keep the second half: TEXT is looked for in recent output. */
+		memmove(seen, seen + size / 2, *len - size / 2);
+		*len -= size / 2;
+	}
+	memcpy(seen + *len, buf, (size_t)n);
+	*len += (size_t)n;
+	seen[*len] = '\0';
+	return (int)n;
+}
+
+static int cmd_tty(const char *wait_text, const char *send, int sig, char **argv)
+{
+	static char seen[65536];
+	struct termios before, during, after;
+	size_t len = 0;
+	time_t deadline = time(NULL) + 300;
+	int master, slave, status;
+	char bytes[256];
+	pid_t pid;
+
+	master = posix_openpt(O_RDWR | O_NOCTTY);
+	if (master < 0 || grantpt(master) || unlockpt(master)) {
+		perror("jtest: posix_openpt");
+		return 2;
+	}
+	slave = open(ptsname(master), O_RDWR | O_NOCTTY);
+	if (slave < 0 || tcgetattr(slave, &before)) {
+		perror("jtest: pty slave");
+		return 2;
+	}
+	pid = fork();
+	if (pid == 0) {
+		setsid();
+		ioctl(slave, TIOCSCTTY, 0);
+		dup2(slave, 0);
+		dup2(slave, 1);
+		dup2(slave, 2);
+		close(master);
+		execvp(argv[0], argv);
+		_exit(127);
+	}
+	while (!strstr(seen, wait_text) && time(NULL) < deadline)
+		if (drain(master, seen, sizeof(seen) - 1, &len, 1000) < 0)
+			break;
+	check(strstr(seen, wait_text) != NULL, "the output showed the text waited for");
+	tcgetattr(slave, &during);
+	check(!(during.c_lflag & (ICANON | ECHO)) && (during.c_lflag & ISIG),
+	      "raw mode while the guest runs (no ICANON, no ECHO; ISIG kept for Ctrl-C)");
+	if (send)
+		write(master, bytes, unescape(send, bytes, sizeof(bytes)));
+	else
+		kill(pid, sig);
+	while (waitpid(pid, &status, WNOHANG) == 0 && time(NULL) < deadline)
+		drain(master, seen, sizeof(seen) - 1, &len, 100);
+	if (time(NULL) >= deadline) {
+		kill(pid, SIGKILL);
+		waitpid(pid, &status, 0);
+		check(0, "the command ended in time");
+	}
+	tcgetattr(slave, &after);
+	check(same_termios(&before, &after), "the terminal is restored after the command");
+	if (WIFEXITED(status))
+		printf("exit status %d\n", WEXITSTATUS(status));
+	else
+		printf("killed by signal %d\n", WTERMSIG(status));
+	return failures ? 1 : 0;
 }
 
 int main(int argc, char **argv)
@@ -294,6 +418,13 @@ int main(int argc, char **argv)
 		return cmd_insmod(argv[2], argc > 3 ? argv[3] : "");
 	if (!strcmp(argv[1], "as-user") && argc >= 4)
 		return cmd_as_user(argv[2], argv + 3);
+	if (!strcmp(argv[1], "tty") && argc >= 6 && !strcmp(argv[2], "--wait")) {
+		if (!strcmp(argv[4], "--send") && argc >= 7)
+			return cmd_tty(argv[3], argv[5], 0, argv + 6);
+		if (!strcmp(argv[4], "--signal") && argc >= 7)
+			return cmd_tty(argv[3], NULL, atoi(argv[5]), argv + 6);
+		return usage();
+	}
 	if (!strcmp(argv[1], "guest")) {
 		const char *dev = "/dev/kvm";
 		char **hold = NULL, **then = NULL;
