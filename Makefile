@@ -32,12 +32,14 @@ UNIT_TESTS := $(patsubst tests/unit/%.c,tests/unit/build/%,$(UNIT_SRCS))
 -include tools/launcher/launcher.mk
 # Our JOS-compatible guest (boot sector and kernel) that jlaunch boots by default.
 -include guest/guest.mk
+# Host tools for JOS file-system images (mkjosfs, josfsck) and the default disk.
+-include tools/josfs/josfs.mk
 # Tiny test kernels for jlaunch's tests in the VM.
 -include tests/vm/progs/kernels/kernels.mk
 
 .PHONY: all module userspace unit-tests vm-payload check bench clean checkpatch test-kernels
 
-all: module userspace $(GUEST_TARGETS)
+all: module userspace $(GUEST_TARGETS) $(DISK_TARGETS)
 
 module:
 	@test -d "$(KDIR)" || { echo "make: no kernel build tree at KDIR='$(KDIR)'; install linux-headers-\$$(uname -r) or pass KDIR=/path/to/kernel/build" >&2; exit 2; }
@@ -64,7 +66,7 @@ tests/unit/build/test-caps: tests/unit/test-caps.c module/caps.c module/caps.h m
 unit-tests: $(UNIT_TESTS)
 
 # Everything the test VM's initramfs carries from this tree (see tests/vm/).
-vm-payload: module userspace $(GUEST_TARGETS) $(TEST_KERNELS)
+vm-payload: module userspace $(GUEST_TARGETS) $(DISK_TARGETS) $(TEST_KERNELS)
 	@test -n "$(DESTDIR)" || { echo "make vm-payload: set DESTDIR" >&2; exit 2; }
 	install -d $(DESTDIR)/jvmm/module $(DESTDIR)/jvmm/bin $(DESTDIR)/jvmm/cases \
 		$(DESTDIR)/jvmm/guest
@@ -72,6 +74,7 @@ vm-payload: module userspace $(GUEST_TARGETS) $(TEST_KERNELS)
 	install -m 0755 $(TOOLS) $(TEST_PROGS) $(DESTDIR)/jvmm/bin/
 	install -m 0644 tests/vm/cases/*.sh $(DESTDIR)/jvmm/cases/
 	$(if $(GUEST_TARGETS),install -m 0644 $(GUEST_TARGETS) $(DESTDIR)/jvmm/guest/)
+	$(if $(DISK_TARGETS),install -m 0644 $(DISK_TARGETS) $(DESTDIR)/jvmm/guest/)
 	install -d $(DESTDIR)/jvmm/kernels
 	install -m 0644 $(TEST_KERNELS) $(DESTDIR)/jvmm/kernels/
 
