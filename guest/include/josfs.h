@@ -6,13 +6,16 @@
  * (tools/launcher) and our guest's file system (guest/).  An unmodified
  * course JOS guest depends on every value here: change none of them.
  *
- * Freestanding: only fixed-width integers, no host types.  off_t is 32 bits
+ * Freestanding: only fixed-width integers, no host types; the #defines
+ * are usable from assembly too.  off_t is 32 bits
  * in the course's 64-bit JOS (struct Fd's offset is at 4, omode at 8).
  */
 #ifndef JVMM_GUEST_JOSFS_H
 #define JVMM_GUEST_JOSFS_H
 
+#ifndef __ASSEMBLER__
 #include <stdint.h>
+#endif
 
 /* ---- on disk ---- */
 #define JOSFS_BLOCK_SIZE	4096
@@ -35,6 +38,7 @@
 #define JOSFS_TYPE_FILE		0
 #define JOSFS_TYPE_DIR		1
 
+#ifndef __ASSEMBLER__
 struct josfs_file {
 	char name[JOSFS_MAX_NAME];	/* empty: a free directory slot */
 	int32_t size;			/* bytes; for a directory, a multiple of the block size */
@@ -49,6 +53,7 @@ struct josfs_super {
 	uint32_t nblocks;		/* blocks in the whole image */
 	struct josfs_file root;
 };
+#endif
 
 /* ---- the file-server protocol (IPCSEND value = request number) ---- */
 #define FSREQ_OPEN		1
@@ -87,17 +92,21 @@ struct josfs_super {
 
 /* struct Fd, written into the page the guest's IPCRECV after OPEN names. */
 #define FD_DEV_ID_FILE		0x66	/* 'f' */
+#ifndef __ASSEMBLER__
 struct josfs_fd {
 	int32_t dev_id;
 	int32_t offset;
 	int32_t omode;
 	int32_t fileid;			/* non-zero */
 };
+#endif
 
 /* The disk the guest opens: "/vmm/fs%d.img" with N from GETDISKIMGNUM. */
 #define FS_DISK_PATH_FORMAT	"/vmm/fs%d.img"
 
+#ifndef __ASSEMBLER__
 _Static_assert(sizeof(struct josfs_file) == JOSFS_FILE_SIZE, "struct File is 256 bytes");
 _Static_assert(sizeof(struct josfs_fd) == 16, "struct Fd is 16 bytes");
+#endif
 
 #endif /* JVMM_GUEST_JOSFS_H */
