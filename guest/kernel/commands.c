@@ -8,6 +8,7 @@
 #include <hypercall.h>
 
 #include "compiler.h"
+#include "fscmds.h"
 #include "layout.h"
 #include "memory.h"
 #include "printf.h"
@@ -28,7 +29,7 @@ static int cmd_help(int argc, char **argv)
 	(void)argc;
 	(void)argv;
 	for (i = 0; i < num_commands; i++)
-		kprintf("%-6s %s\n", commands[i].name, commands[i].help);
+		kprintf("%-24s %s\n", commands[i].usage, commands[i].help);
 	return 0;
 }
 
@@ -36,6 +37,8 @@ static int cmd_echo(int argc, char **argv)
 {
 	int i;
 
+	if (!fs_echo_redirect(argc, argv))
+		return 0;
 	for (i = 1; i < argc; i++)
 		kprintf("%s%s", i > 1 ? " " : "", argv[i]);
 	kprintf("\n");
@@ -131,6 +134,7 @@ static int cmd_exit(int argc, char **argv)
 {
 	(void)argc;
 	(void)argv;
+	fs_shutdown();
 	kprintf("powering off\n");
 	outw(POWEROFF_PORT, POWEROFF_VALUE);
 	/* Only reached if the hypervisor ignored the power-off port. */
@@ -139,12 +143,28 @@ static int cmd_exit(int argc, char **argv)
 }
 
 const struct command commands[] = {
-	{ "help",  "list the commands",                              cmd_help },
-	{ "echo",  "print the arguments",                            cmd_echo },
-	{ "mem",   "memory map, CMOS sizes and free pages",          cmd_mem },
-	{ "cpuid", "CPU vendor, family/model, VMX and long mode",    cmd_cpuid },
-	{ "ticks", "timer interrupts so far (jlaunch --timer)",      cmd_ticks },
-	{ "exit",  "power the guest off",                            cmd_exit },
+	{ "help", "help", "list the commands", cmd_help },
+	{ "echo", "echo ARGS... [>|>> FILE]", "print ARGS, or write (>) or append (>>) them to FILE",
+	  cmd_echo },
+	{ "mem", "mem", "memory map, CMOS sizes and free pages", cmd_mem },
+	{ "cpuid", "cpuid", "CPU vendor, family/model, VMX and long mode", cmd_cpuid },
+	{ "ticks", "ticks", "timer interrupts so far (jlaunch --timer)", cmd_ticks },
+	{ "ls", "ls [-l] [PATH]", "list a directory (-l: type and size)", cmd_ls },
+	{ "cat", "cat FILE...", "print files", cmd_cat },
+	{ "write", "write FILE TEXT...", "replace FILE's contents with TEXT and a newline",
+	  cmd_write },
+	{ "append", "append FILE TEXT...", "add TEXT and a newline at the end of FILE",
+	  cmd_append },
+	{ "rm", "rm PATH...", "remove files and empty directories", cmd_rm },
+	{ "mkdir", "mkdir DIR...", "make directories", cmd_mkdir },
+	{ "sync", "sync", "write the block cache back and flush the disk", cmd_sync },
+	{ "df", "df", "disk blocks and KiB (total, used, free), cache and request counts",
+	  cmd_df },
+	{ "bench-write", "bench-write FILE KIB", "write KIB KiB of a pattern to FILE, sync, time it",
+	  cmd_bench_write },
+	{ "bench-read", "bench-read FILE", "read FILE from a cold cache: time and checksums",
+	  cmd_bench_read },
+	{ "exit", "exit", "sync the disk and power the guest off", cmd_exit },
 };
 
 const size_t num_commands = ARRAY_SIZE(commands);

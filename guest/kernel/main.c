@@ -9,6 +9,7 @@
 
 #include "compiler.h"
 #include "console.h"
+#include "fscmds.h"
 #include "memory.h"
 #include "pic.h"
 #include "printf.h"
@@ -43,6 +44,7 @@ void kernel_main(uint64_t mbinfo_phys)
 	trap_init();
 	pic_init();
 	sti();
+	fs_boot();
 
 	shell_run();
 }

@@ -16,7 +16,7 @@
 
 #define PROMPT		"vm$ "
 #define LINE_MAX	256
-#define MAX_ARGS	16
+#define MAX_ARGS	32
 #define ASCII_DEL	0x7f	/* what most terminals send for Backspace */
 
 static char line[LINE_MAX];

@@ -11,6 +11,7 @@
 
 struct command {
 	const char *name;
+	const char *usage;	/* name and arguments, for 'help' */
 	const char *help;	/* one line, for 'help' */
 	/* argv[0] is the command name; returns 0 on success. */
 	int (*run)(int argc, char **argv);

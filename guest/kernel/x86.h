@@ -51,6 +51,15 @@ static inline uint64_t rdmsr(uint32_t msr)
 	return (uint64_t)hi << 32 | lo;
 }
 
+/* The time-stamp counter (jvmm does not trap RDTSC). */
+static inline uint64_t rdtsc(void)
+{
+	uint32_t lo, hi;
+
+	asm volatile("rdtsc" : "=a"(lo), "=d"(hi));
+	return (uint64_t)hi << 32 | lo;
+}
+
 static inline uint64_t read_cr2(void)
 {
 	uint64_t value;
