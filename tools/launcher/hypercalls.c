@@ -16,6 +16,7 @@
 
 #include <stdio.h>
 
+#include "fileserver.h"
 #include "hypercall.h"
 #include "mbmap.h"
 
@@ -41,23 +42,12 @@ static int64_t hc_mbmap(struct guest *g, struct hypercall *call)
 	return 0;
 }
 
-/*
- * The disk over host IPC comes with the file server; until then the guest
- * learns there is no disk rather than waiting forever.
- */
-static int64_t hc_no_disk(struct guest *g, struct hypercall *call)
-{
-	(void)g;
-	(void)call;
-	return -JOS_E_NO_DISK;
-}
-
 /* The first (and only) guest's disk is /vmm/fs1.img, as in the course. */
 static int64_t hc_get_disk_image_number(struct guest *g, struct hypercall *call)
 {
 	(void)g;
 	(void)call;
-	return 1;
+	return FILESERVER_DISK_NUMBER;
 }
 
 /* After a timer interrupt: there is no local APIC to acknowledge. */
@@ -86,8 +76,8 @@ static int64_t hc_not_supported(struct guest *g, struct hypercall *call)
 
 static const struct hypercall_entry hypercall_table[] = {
 	[HC_MBMAP]		= { "MBMAP", hc_mbmap },
-	[HC_IPCSEND]		= { "IPCSEND", hc_no_disk },
-	[HC_IPCRECV]		= { "IPCRECV", hc_no_disk },
+	[HC_IPCSEND]		= { "IPCSEND", fileserver_ipc_send },
+	[HC_IPCRECV]		= { "IPCRECV", fileserver_ipc_recv },
 	[HC_LAPICEOI]		= { "LAPICEOI", hc_lapic_eoi },
 	[HC_BACKTOHOST]		= { "BACKTOHOST", hc_back_to_host },
 	[HC_GETDISKIMGNUM]	= { "GETDISKIMGNUM", hc_get_disk_image_number },

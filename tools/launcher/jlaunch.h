@@ -33,7 +33,9 @@
 struct jlaunch_options {
 	const char *kernel_path;	/* NULL: our own guest */
 	const char *boot_path;		/* NULL: our own boot sector */
-	const char *disk_path;
+	const char *disk_path;		/* NULL: our guest's default image, if built */
+	bool disk_readonly;		/* --readonly */
+	bool disk_snapshot;		/* --snapshot */
 	const char *device_path;
 	const char *until_text;		/* --until: stop when the console prints it */
 	unsigned int mem_mib;

@@ -14,7 +14,7 @@ JLAUNCH_HDRS   := $(wildcard $(JLAUNCH_SRC)/*.h) guest/include/hypercall.h tests
 JLAUNCH_DEVS   := dev_cmos dev_serial dev_cga dev_lpt dev_kbd dev_pic dev_acpi
 JLAUNCH_PARTS  := loader mbmap ports $(JLAUNCH_DEVS)
 # The run-time parts: only the launcher links these.
-JLAUNCH_MAIN   := main vm run hypercalls console stats
+JLAUNCH_MAIN   := main vm run hypercalls console stats disk fileserver
 JLAUNCH_OBJS   := $(patsubst %,$(JLAUNCH_BUILD)/%.o,$(JLAUNCH_PARTS))
 JLAUNCH_PORT_OBJS := $(patsubst %,$(JLAUNCH_BUILD)/%.o,ports $(JLAUNCH_DEVS))
 

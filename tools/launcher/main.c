@@ -19,6 +19,8 @@
 #include <unistd.h>
 
 #include "console.h"
+#include "disk.h"
+#include "fileserver.h"
 #include "jlaunch.h"
 #include "jvmm.h"
 #include "loader.h"
@@ -35,6 +37,7 @@ static const char *const default_guest_dirs[] = {
 };
 #define DEFAULT_BOOT_NAME	"boot.bin"
 #define DEFAULT_KERNEL_NAME	"kernel.elf"
+#define DEFAULT_DISK_NAME	"fs.img"
 
 static void usage(FILE *out)
 {
@@ -47,7 +50,12 @@ static void usage(FILE *out)
 		"  -b, --boot FILE     boot sector (<= 512 bytes, loaded at 0x7000);\n"
 		"                      default: jvmm's own\n"
 		"  -m, --mem MIB       guest RAM in MiB, %d to %d (default %d)\n"
-		"  -d, --disk IMAGE    the guest's disk image\n"
+		"  -d, --disk IMAGE    the guest's disk: a JOS file-system image it opens as\n"
+		"                      /vmm/fs1.img (default: jvmm's guest image, fs.img)\n"
+		"  -r, --readonly      the guest may not write its disk (the course's JOS\n"
+		"                      writes block 1 at every boot and panics on a\n"
+		"                      read-only disk; jvmm's guest reports the error)\n"
+		"  -S, --snapshot      guest writes stay in memory; the image is not changed\n"
 		"  -D, --device PATH   the hypervisor device (default %s)\n"
 		"  -t, --trace         print every exit to stderr, and registers on failure\n"
 		"  -s, --stats         print exits by reason, hypercalls and times at the end\n"
@@ -102,6 +110,8 @@ static int parse_options(int argc, char **argv, struct jlaunch_options *opt)
 		{ "boot", required_argument, NULL, 'b' },
 		{ "mem", required_argument, NULL, 'm' },
 		{ "disk", required_argument, NULL, 'd' },
+		{ "readonly", no_argument, NULL, 'r' },
+		{ "snapshot", no_argument, NULL, 'S' },
 		{ "device", required_argument, NULL, 'D' },
 		{ "trace", no_argument, NULL, 't' },
 		{ "stats", no_argument, NULL, 's' },
@@ -117,7 +127,7 @@ static int parse_options(int argc, char **argv, struct jlaunch_options *opt)
 	opt->mem_mib = MEM_MIB_DEFAULT;
 	opt->device_path = JVMM_DEVICE_PATH;
 
-	while ((c = getopt_long(argc, argv, "b:m:d:D:tsT:u:hV", longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "b:m:d:rSD:tsT:u:hV", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'b':
 			opt->boot_path = optarg;
@@ -129,6 +139,12 @@ static int parse_options(int argc, char **argv, struct jlaunch_options *opt)
 			break;
 		case 'd':
 			opt->disk_path = optarg;
+			break;
+		case 'r':
+			opt->disk_readonly = true;
+			break;
+		case 'S':
+			opt->disk_snapshot = true;
 			break;
 		case 'D':
 			opt->device_path = optarg;
@@ -160,6 +176,8 @@ static int parse_options(int argc, char **argv, struct jlaunch_options *opt)
 			return EXIT_BAD_INPUT;
 		}
 	}
+	if (opt->disk_readonly && opt->disk_snapshot)
+		return bad_input("--readonly and --snapshot: choose one (a snapshot is already never written back)");
 	if (optind < argc)
 		opt->kernel_path = argv[optind++];
 	if (optind < argc)
@@ -222,17 +240,25 @@ static int load_guest(struct guest *g, struct jlaunch_options *opt)
 	return 0;
 }
 
-static int check_disk(const struct jlaunch_options *opt)
+/*
+ * The disk is opened (and locked) before the VM exists, so a missing or
+ * busy image is a bad input like any other.  Without --disk, our guest's
+ * own image is used if it was built; otherwise the guest has no disk.
+ */
+static int open_disk(struct jlaunch_options *opt)
 {
-	FILE *f;
+	static char default_image[PATH_MAX];
+	enum disk_mode mode = opt->disk_readonly ? DISK_READ_ONLY :
+			      opt->disk_snapshot ? DISK_SNAPSHOT : DISK_READ_WRITE;
+	char err[512];
 
 	if (!opt->disk_path)
+		opt->disk_path = find_default(DEFAULT_DISK_NAME, default_image,
+					      sizeof(default_image));
+	if (!opt->disk_path)
 		return 0;
-	f = fopen(opt->disk_path, "r+");
-	if (!f)
-		return bad_input("%s: %s; give a JOS file-system image the guest may write",
-				 opt->disk_path, strerror(errno));
-	fclose(f);
+	if (disk_open(opt->disk_path, mode, err, sizeof(err)))
+		return bad_input("%s", err);
 	return 0;
 }
 
@@ -292,7 +318,7 @@ int main(int argc, char **argv)
 	}
 	status = load_guest(&g, &opt);
 	if (!status)
-		status = check_disk(&opt);
+		status = open_disk(&opt);
 	if (!status && guest_create(&g, opt.device_path, err, sizeof(err)))
 		status = bad_input("%s", err);
 	if (!status && guest_reset_vcpu(&g, err, sizeof(err))) {
@@ -301,10 +327,12 @@ int main(int argc, char **argv)
 	}
 	if (status) {
 		guest_destroy(&g);
+		disk_close();
 		return status;
 	}
 
 	ports_init_devices(g.ram_size, &console_backend);
+	fileserver_init();
 	/* A closed stdout must not kill us before the terminal is restored. */
 	signal(SIGPIPE, SIG_IGN);
 	signal(SIGSEGV, restore_and_reraise);
@@ -323,5 +351,8 @@ int main(int argc, char **argv)
 	if (opt.stats)
 		stats_print(stderr);
 	guest_destroy(&g);
+	if (disk_sync())
+		fprintf(stderr, "jlaunch: %s: fsync at exit: %s\n", disk_path(), strerror(errno));
+	disk_close();
 	return status;
 }

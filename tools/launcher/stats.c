@@ -12,6 +12,7 @@
 #include <linux/kvm.h>
 
 #include "console.h"
+#include "fileserver.h"
 #include "hypercall.h"
 #include "hypercalls.h"
 #include "ports.h"
@@ -194,6 +195,7 @@ void stats_print(FILE *out)
 	if (hypercalls_other)
 		fprintf(out, "  %-20s %12llu\n", "other numbers", (unsigned long long)hypercalls_other);
 
+	fileserver_print_stats(out);
 	fprintf(out, "  console: %llu bytes out, %llu bytes in, %.1f exits per byte out\n",
 		(unsigned long long)bytes_out, (unsigned long long)console_bytes_in(),
 		bytes_out ? (double)total / (double)bytes_out : 0.0);

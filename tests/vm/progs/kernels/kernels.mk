@@ -12,7 +12,7 @@ TEST_KERNELS      := $(patsubst %,$(TEST_KERNEL_BUILD)/%.elf,$(TEST_KERNEL_NAMES
 
 test-kernels: $(TEST_KERNELS)
 
-$(TEST_KERNEL_BUILD)/%.o: $(TEST_KERNEL_SRC)/%.S guest/include/hypercall.h
+$(TEST_KERNEL_BUILD)/%.o: $(TEST_KERNEL_SRC)/%.S guest/include/hypercall.h guest/include/josfs.h
 	@mkdir -p $(@D)
 	$(CC) -c -Iguest/include -o $@ $<
 
