@@ -53,6 +53,11 @@ $(BIN)/jvmm-info: tools/jvmm-info.c uapi/jvmm.h | $(BIN)
 $(BIN)/jtest: tests/vm/progs/jtest.c uapi/jvmm.h | $(BIN)
 	$(CC) $(CFLAGS) -o $@ $< $(LDFLAGS)
 
+# Host side of the live demo's interactive serial line (tests/run).
+build/host/serial-bridge: tests/vm/progs/serial-bridge.c
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS) -o $@ $<
+
 $(BIN)/jbench: tests/vm/progs/jbench.c uapi/jvmm.h | $(BIN)
 	$(CC) $(CFLAGS) -o $@ $< $(LDFLAGS)
 

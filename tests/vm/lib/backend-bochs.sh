@@ -28,6 +28,10 @@ speaker: enabled=0
 sound: waveoutdrv=dummy, waveindrv=dummy, midioutdrv=dummy
 display_library: rfb, options="timeout=0"
 CFG
+	# The live demo's interactive line: ttyS1 to tests/run's serial-bridge.
+	if [ -n "${JVMM_VM_SERIAL2_PORT:-}" ]; then
+		echo "com2: enabled=1, mode=socket-client, dev=localhost:$JVMM_VM_SERIAL2_PORT" >>"$wd/bochsrc"
+	fi
 }
 
 # bochs_start WD CPUS IPS: start Bochs in WD (which holds boot.iso); sets

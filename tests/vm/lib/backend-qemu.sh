@@ -21,7 +21,7 @@ qemu_start() {
 		cd "$wd" || exit 1
 		exec qemu-system-x86_64 -enable-kvm -cpu host -smp "$cpus" -m 1G \
 			-nographic -no-reboot -monitor none \
-			-serial file:serial.log \
+			-serial file:serial.log ${JVMM_VM_SERIAL2_PORT:+-serial "tcp:127.0.0.1:$JVMM_VM_SERIAL2_PORT"} \
 			-kernel "$vmlinuz" -initrd "$initrd" -append "$cmdline" \
 			</dev/null >qemu.log 2>&1
 	) &

@@ -21,6 +21,8 @@ vm_cmdline() {
 	[ -n "${JVMM_CONSOLE_LOGLEVEL:-}" ] && args="$args loglevel=$JVMM_CONSOLE_LOGLEVEL"
 	[ -n "${JVMM_KERNEL_ARGS:-}" ] && args="$args $JVMM_KERNEL_ARGS"
 	args="$args jvmm.suite=$suite"
+	# The demo's interactive line (tests/run starts it on a terminal).
+	[ "$suite" = demo ] && [ -n "${JVMM_VM_SERIAL2_PORT:-}" ] && args="$args jvmm.tty=ttyS1"
 	[ -n "$only" ] && args="$args jvmm.only=$only"
 	printf '%s\n' "$args"
 }
