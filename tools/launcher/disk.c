@@ -39,15 +39,20 @@ int disk_open(const char *path, enum disk_mode mode, char *err, size_t err_size)
 {
 	int writable = mode == DISK_READ_WRITE;
 	struct stat st;
+	int fd;
 
-	image_fd = open(path, (writable ? O_RDWR : O_RDONLY) | O_CLOEXEC);
-	if (image_fd < 0) {
+	if (image_fd >= 0) {
+		snprintf(err, err_size, "%s: a disk is already open (%s)", path, image_path);
+		return -1;
+	}
+	fd = open(path, (writable ? O_RDWR : O_RDONLY) | O_CLOEXEC);
+	if (fd < 0) {
 		snprintf(err, err_size, "%s: %s; give an existing JOS file-system image%s", path,
 			 strerror(errno),
 			 errno == EACCES || errno == EROFS ? " (or use --readonly or --snapshot)" : "");
 		return -1;
 	}
-	if (fstat(image_fd, &st) || !S_ISREG(st.st_mode)) {
+	if (fstat(fd, &st) || !S_ISREG(st.st_mode)) {
 		snprintf(err, err_size, "%s: not a regular file; give a disk image file", path);
 		goto fail;
 	}
@@ -61,25 +66,25 @@ int disk_open(const char *path, enum disk_mode mode, char *err, size_t err_size)
 		snprintf(err, err_size, "%s: larger than 2 GiB, beyond what a JOS guest can address", path);
 		goto fail;
 	}
-	if (flock(image_fd, (writable ? LOCK_EX : LOCK_SH) | LOCK_NB)) {
+	if (flock(fd, (writable ? LOCK_EX : LOCK_SH) | LOCK_NB)) {
 		snprintf(err, err_size, "%s: in use by another launcher (%s); wait for it to end, or copy the image",
 			 path, errno == EWOULDBLOCK ? "locked" : strerror(errno));
 		goto fail;
 	}
-	image_mode = mode;
-	image_size = (uint64_t)st.st_size;
-	image_path = path;
 	if (mode == DISK_SNAPSHOT) {
-		overlay = calloc((size_t)(image_size / OVERLAY_BLOCK + 1), sizeof(*overlay));
+		overlay = calloc((size_t)(st.st_size / OVERLAY_BLOCK + 1), sizeof(*overlay));
 		if (!overlay) {
 			snprintf(err, err_size, "%s: no memory for the snapshot", path);
 			goto fail;
 		}
 	}
+	image_fd = fd;
+	image_mode = mode;
+	image_size = (uint64_t)st.st_size;
+	image_path = path;
 	return 0;
 fail:
-	close(image_fd);
-	image_fd = -1;
+	close(fd);
 	return -1;
 }
 

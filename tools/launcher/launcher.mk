@@ -19,7 +19,7 @@ JLAUNCH_OBJS   := $(patsubst %,$(JLAUNCH_BUILD)/%.o,$(JLAUNCH_PARTS))
 JLAUNCH_PORT_OBJS := $(patsubst %,$(JLAUNCH_BUILD)/%.o,ports $(JLAUNCH_DEVS))
 
 JLAUNCH_UNIT_TESTS := tests/unit/build/test-loader tests/unit/build/test-mbmap \
-		      tests/unit/build/test-ports
+		      tests/unit/build/test-ports tests/unit/build/test-fileserver
 # The top Makefile's wildcard already names them; add any it missed, once.
 UNIT_TESTS += $(filter-out $(UNIT_TESTS),$(JLAUNCH_UNIT_TESTS))
 
@@ -47,3 +47,10 @@ tests/unit/build/test-mbmap: tests/unit/test-mbmap.c $(JLAUNCH_BUILD)/mbmap.o \
 tests/unit/build/test-ports: tests/unit/test-ports.c $(JLAUNCH_PORT_OBJS) \
 			     $(JLAUNCH_HDRS) | tests/unit/build
 	$(CC) $(CFLAGS) $(JLAUNCH_CFLAGS) -o $@ $< $(JLAUNCH_PORT_OBJS) -static
+
+# The file server with its disk, guest registers faked by the test.
+tests/unit/build/test-fileserver: tests/unit/test-fileserver.c $(JLAUNCH_BUILD)/fileserver.o \
+				  $(JLAUNCH_BUILD)/disk.o $(JLAUNCH_HDRS) guest/include/josfs.h \
+				  | tests/unit/build
+	$(CC) $(CFLAGS) $(JLAUNCH_CFLAGS) -o $@ $< $(JLAUNCH_BUILD)/fileserver.o \
+		$(JLAUNCH_BUILD)/disk.o -static
