@@ -219,6 +219,14 @@ corrupt "name without NUL" "/A{128}: name is not NUL-terminated" put_str IMG "$F
 corrupt "name with a slash" "/a\\\\x2fb: name contains '/'" put_str IMG "$F1" "a/b"
 corrupt "duplicate name" "/f1: duplicate name in /" put_str IMG "$BIG" "f1"
 corrupt "reserved block marked free" "bitmap: reserved block 1 \(superblock\) is marked free" put_u32 IMG $((2 * BS)) 2
+# /d's block is the last of a 4 MiB image, all 'A': 16 unterminated names running up to the
+# end of the mapping.  Sorting them by name once read past it (a crash, when the mapping is
+# large enough to have nothing after it); no name may be read past its 128 bytes.
+"$MK" -q --size 4M "$tmp/end.img" "$small"
+head -c $BS /dev/zero | tr '\0' 'A' | dd of="$tmp/end.img" bs=$BS seek=1023 conv=notrunc status=none
+put_u32 "$tmp/end.img" $(($(get_u32 "$tmp/end.img" $((ROOT + F_DIRECT))) * BS + 256 + F_DIRECT)) 1023
+expect "corrupt: unterminated names up to the end of the image" 1 "/d/A{128}: name is not NUL-terminated" \
+	"$CK" "$tmp/end.img"
 # A leak is only a warning: JOS works, the space is lost.
 cp "$base" "$tmp/leak.img"; put_u32 "$tmp/leak.img" $((2 * BS)) 0
 expect "leaked blocks: warning, exit 0" 0 "warning: [0-9]+ blocks marked in use but reachable from no file" "$CK" "$tmp/leak.img"

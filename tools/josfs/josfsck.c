@@ -257,7 +257,8 @@ struct entry {			/* one used slot of a directory */
 static int by_name(const void *a, const void *b)
 {
 	const struct entry *x = a, *y = b;
-	int r = strcmp(x->f->name, y->f->name);
+	/* Bounded: an unterminated name must not run on into the next entries. */
+	int r = strncmp(x->f->name, y->f->name, JOSFS_MAX_NAME);
 
 	return r ? r : (x->index > y->index) - (x->index < y->index);
 }
