@@ -63,3 +63,19 @@ $(GUEST_BUILD):
 	mkdir -p $@
 
 -include $(wildcard $(GUEST_BUILD)/boot/*.d $(GUEST_BUILD)/kernel/*.d)
+
+# The file system's crash guarantee, checked on the host (Documentation/disk.md): the block
+# cache and file system built for the host with caches of 2, 4 and 8 buffers (each order
+# mistake shows at one size or another), linked into tests/unit/fscrash.c, which supplies
+# the disk, pages and console; tests/unit/test-fscrash.sh runs them (they run josfsck).
+GUEST_FSCRASH_SRCS  := $(patsubst %,$(GUEST_DIR)/kernel/%.c,bcache fs fs_file fs_dir)
+GUEST_FSCRASH_NBUFS := 2 4 8
+GUEST_FSCRASH_BINS  := $(patsubst %,tests/unit/build/fscrash-%,$(GUEST_FSCRASH_NBUFS))
+
+$(GUEST_FSCRASH_BINS): tests/unit/build/fscrash-%: tests/unit/fscrash.c $(GUEST_FSCRASH_SRCS) \
+		       $(wildcard $(GUEST_DIR)/kernel/*.h) $(GUEST_DIR)/include/josfs.h \
+		       tests/unit/check.h | tests/unit/build
+	$(CC) -std=gnu11 -O2 -g -Wall -Wextra -Werror -DBC_NBUF=$* -iquote $(GUEST_DIR)/kernel \
+		-I$(GUEST_DIR)/include -o $@ $< $(GUEST_FSCRASH_SRCS) -static
+
+unit-tests: $(GUEST_FSCRASH_BINS)

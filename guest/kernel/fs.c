@@ -9,6 +9,12 @@
  * gives "fs: corrupt: ..." and an error, not a wild read or write.
  * Block pointers from the cache are used before the next bc_get*() call
  * (bcache.h); struct Files are copied in and out (struct fs_file).
+ *
+ * Every block is got from the cache as what it is (enum bc_kind): that is
+ * what lets the cache keep metadata off the disk until a sync and order
+ * the sync (../../Documentation/disk.md).  The bitmap is changed only
+ * after bc_before_alloc()/bc_before_free(), and a block is freed only
+ * after every pointer to it is gone from the cached metadata.
  */
 #include <josfs.h>
 
@@ -88,7 +94,7 @@ int fs_mount(int *ro_err)
 	err = bc_init();
 	if (err)
 		return err;
-	blk = bc_get(JOSFS_SUPER_BLOCK, &err);
+	blk = bc_get(JOSFS_SUPER_BLOCK, BC_SUPER, &err);
 	if (!blk)
 		return err;
 	sb = (const struct josfs_super *)blk;
@@ -112,7 +118,10 @@ int fs_mount(int *ro_err)
 		return fs_corrupt("root is not a directory, type", NULL, sb->root.type);
 	alloc_hint = first_data;
 
-	/* Write the first sector back unchanged: does the disk take writes? */
+	/*
+	 * Write the first sector back unchanged: does the disk take writes?
+	 * The one metadata write outside a sync, and it changes no byte.
+	 */
 	*ro_err = disk_write(JOSFS_SUPER_BLOCK * JOSFS_SECTORS_PER_BLOCK, blk,
 			     JOSFS_SECTOR_SIZE);
 	readonly = *ro_err != 0;
@@ -127,7 +136,7 @@ int fs_root(struct fs_file *out)
 
 	if (err)
 		return err;
-	blk = bc_get(JOSFS_SUPER_BLOCK, &err);
+	blk = bc_get(JOSFS_SUPER_BLOCK, BC_SUPER, &err);
 	if (!blk)
 		return err;
 	memcpy(&out->f, blk + FS_ROOT_OFF, sizeof(out->f));
@@ -146,6 +155,16 @@ int fs_file_check(struct josfs_file *f)
 	return 0;
 }
 
+enum bc_kind fs_loc_kind(uint32_t loc_block)
+{
+	return loc_block == JOSFS_SUPER_BLOCK ? BC_SUPER : BC_DIR;
+}
+
+enum bc_kind fs_file_kind(const struct fs_file *file)
+{
+	return file->f.type == JOSFS_TYPE_DIR ? BC_DIR : BC_DATA;
+}
+
 int fs_file_put(const struct fs_file *file)
 {
 	uint8_t *blk;
@@ -153,7 +172,7 @@ int fs_file_put(const struct fs_file *file)
 
 	if (file->loc_off > JOSFS_BLOCK_SIZE - JOSFS_FILE_SIZE)
 		return -JOS_E_INVAL;
-	blk = bc_get(file->loc_block, &err);
+	blk = bc_get(file->loc_block, fs_loc_kind(file->loc_block), &err);
 	if (!blk)
 		return err;
 	memcpy(blk + file->loc_off, &file->f, sizeof(file->f));
@@ -168,16 +187,22 @@ static uint8_t *bitmap_byte(uint32_t b, uint32_t *blockno, int *err)
 	uint8_t *blk;
 
 	*blockno = JOSFS_BITMAP_BLOCK + b / JOSFS_BITS_PER_BLOCK;
-	blk = bc_get(*blockno, err);
+	blk = bc_get(*blockno, BC_BITMAP, err);
 	return blk ? blk + (b % JOSFS_BITS_PER_BLOCK) / 8 : NULL;
 }
 
-/* A free block, marked in use and zero-filled in the cache. */
-static int alloc_block(uint32_t *out)
+/*
+ * A free block, marked in use and zero-filled in the cache as a new block
+ * of this kind.  After frees, bc_before_alloc() syncs first: a block freed
+ * is handed out again only once its free is on disk.
+ */
+static int alloc_block(enum bc_kind kind, uint32_t *out)
 {
 	uint32_t span = nblocks - first_data, i;
-	int err;
+	int err = bc_before_alloc();
 
+	if (err)
+		return err;
 	for (i = 0; i < span; i++) {
 		uint32_t b = first_data + (alloc_hint - first_data + i) % span, bmblock;
 		uint8_t *byte = bitmap_byte(b, &bmblock, &err);
@@ -193,7 +218,7 @@ static int alloc_block(uint32_t *out)
 		*byte &= (uint8_t)~(1u << (b % 8));
 		bc_mark_dirty(bmblock);
 		alloc_hint = b + 1 < nblocks ? b + 1 : first_data;
-		if (!bc_get_zero(b, &err))
+		if (!bc_get_new(b, kind, &err))
 			return err;
 		*out = b;
 		return 0;
@@ -201,16 +226,14 @@ static int alloc_block(uint32_t *out)
 	return -E_NOSPC;
 }
 
-/*
- * Marks a block free.  A bad number or a block already free is reported
- * and skipped (returns 0), so a corrupt file can still be removed.
- */
 int fs_free_block(uint32_t b, const char *name)
 {
 	uint32_t bmblock;
 	uint8_t *byte;
-	int err;
+	int err = bc_before_free();
 
+	if (err)
+		return err;
 	if (!fs_block_ok(b)) {
 		fs_corrupt("not freeing a block outside the data area", name, b);
 		return 0;
@@ -279,7 +302,7 @@ int fs_file_block(struct fs_file *file, uint32_t fbn, bool alloc, uint32_t *bno)
 		err = checked(file, file->f.direct[fbn], bno);
 		if (err || *bno || !alloc)
 			return err;
-		err = alloc_block(bno);
+		err = alloc_block(fs_file_kind(file), bno);
 		if (err)
 			return err;
 		file->f.direct[fbn] = *bno;
@@ -293,7 +316,7 @@ int fs_file_block(struct fs_file *file, uint32_t fbn, bool alloc, uint32_t *bno)
 	if (!ind) {
 		if (!alloc)
 			return 0;
-		err = alloc_block(&ind);
+		err = alloc_block(BC_INDIRECT, &ind);
 		if (err)
 			return err;
 		file->f.indirect = ind;
@@ -301,17 +324,17 @@ int fs_file_block(struct fs_file *file, uint32_t fbn, bool alloc, uint32_t *bno)
 		if (err)
 			return err;
 	}
-	blk = bc_get(ind, &err);
+	blk = bc_get(ind, BC_INDIRECT, &err);
 	if (!blk)
 		return err;
 	memcpy(&b, blk + fbn * 4, 4);
 	err = checked(file, b, bno);
 	if (err || *bno || !alloc)
 		return err;
-	err = alloc_block(bno);
+	err = alloc_block(fs_file_kind(file), bno);
 	if (err)
 		return err;
-	blk = bc_get(ind, &err);
+	blk = bc_get(ind, BC_INDIRECT, &err);
 	if (!blk)
 		return err;
 	memcpy(blk + fbn * 4, bno, 4);
@@ -325,8 +348,11 @@ int fs_sync(void)
 
 	if (err)
 		return err;
-	err = bc_sync();
-	if (err)
-		return err;
-	return readonly ? 0 : disk_flush();
+	/* Read-only: nothing is ever dirty, so nothing to write or flush. */
+	return readonly ? 0 : bc_sync();
+}
+
+int fs_end_frees(void)
+{
+	return bc_frees_pending() ? fs_sync() : 0;
 }

@@ -8,6 +8,10 @@
  * name before the walk.  Everything returns 0 (or a byte count) on
  * success and a negated error of errors.h on failure; strerror() words it.
  * A bad image gives -E_CORRUPT and an "fs: corrupt: ..." line, never a trap.
+ *
+ * Changes stay in the block cache until a sync, which writes them in an
+ * order that keeps the disk consistent if the launcher dies at any point
+ * (../../Documentation/disk.md); operations that free blocks sync.
  */
 #ifndef GUEST_FS_H
 #define GUEST_FS_H
@@ -46,7 +50,7 @@ bool fs_readonly(void);
 int fs_lookup(const char *path, struct fs_file *out);
 /* A new empty file or directory (type JOSFS_TYPE_*); -JOS_E_FILE_EXISTS if taken. */
 int fs_create(const char *path, uint32_t type, struct fs_file *out);
-/* Removes a file, or a directory if it is empty. */
+/* Removes a file, or a directory if it is empty; then syncs. */
 int fs_remove(const char *path);
 /* Next used entry of dir at or after *index: 1 and *out, 0 at the end, or an error. */
 int fs_readdir(const struct fs_file *dir, uint32_t *index, struct fs_file *out);
@@ -55,10 +59,10 @@ int fs_readdir(const struct fs_file *dir, uint32_t *index, struct fs_file *out);
 long fs_read(struct fs_file *file, uint64_t off, void *buf, size_t n);
 /* n bytes at off, growing the file (a gap reads as zeros); returns n. */
 long fs_write(struct fs_file *file, uint64_t off, const void *buf, size_t n);
-/* New size: blocks past it are freed, a longer file is zero-filled. */
+/* New size: blocks past it are freed (then a sync), a longer file is zero-filled. */
 int fs_truncate(struct fs_file *file, uint64_t size);
 
-/* Writes back the block cache, then asks the host to flush the image. */
+/* Writes back the block cache in its crash-safe order, then asks the host to flush. */
 int fs_sync(void);
 int fs_usage(struct fs_usage *out);
 

@@ -88,7 +88,7 @@ static int dir_find(struct fs_file *dir, const char *name, struct fs_file *out,
 			i |= JOSFS_FILES_PER_BLOCK - 1;
 			continue;
 		}
-		blk = bc_get(bno, &err);
+		blk = bc_get(bno, BC_DIR, &err);
 		if (!blk)
 			return err;
 		memcpy(&out->f, blk + (i % JOSFS_FILES_PER_BLOCK) * JOSFS_FILE_SIZE,
@@ -149,7 +149,7 @@ int fs_readdir(const struct fs_file *dir_in, uint32_t *index, struct fs_file *ou
 			*index |= JOSFS_FILES_PER_BLOCK - 1;
 			continue;
 		}
-		blk = bc_get(bno, &err);
+		blk = bc_get(bno, BC_DIR, &err);
 		if (!blk)
 			return err;
 		memcpy(&out->f, blk + (i % JOSFS_FILES_PER_BLOCK) * JOSFS_FILE_SIZE,
@@ -212,7 +212,7 @@ int fs_create(const char *path, uint32_t type, struct fs_file *out)
 	out->f.type = type;
 	out->loc_block = slot.loc_block;
 	out->loc_off = slot.loc_off;
-	blk = bc_get(out->loc_block, &err);
+	blk = bc_get(out->loc_block, fs_loc_kind(out->loc_block), &err);
 	if (!blk)
 		return err;
 	memcpy(blk + out->loc_off, &out->f, sizeof(out->f));
@@ -226,7 +226,7 @@ int fs_remove(const char *path)
 	struct path p;
 	uint32_t index = 0;
 	uint8_t *blk;
-	int err = fs_check_mounted();
+	int err = fs_check_mounted(), sync_err;
 
 	if (!err)
 		err = parse_path(path, &p);
@@ -241,13 +241,19 @@ int fs_remove(const char *path)
 		if (err)
 			return err < 0 ? err : -E_NOTEMPTY;
 	}
-	err = fs_truncate(&file, 0);
+	err = fs_check_writable();
 	if (err)
 		return err;
-	blk = bc_get(file.loc_block, &err);
-	if (!blk)
-		return err;
-	memset(blk + file.loc_off, 0, JOSFS_FILE_SIZE);
-	bc_mark_dirty(file.loc_block);
-	return 0;
+	/* The blocks' pointers go, then the blocks, then the entry; one sync for all. */
+	err = fs_shrink(&file, 0);
+	if (!err) {
+		blk = bc_get(file.loc_block, fs_loc_kind(file.loc_block), &err);
+		if (blk) {
+			memset(blk + file.loc_off, 0, JOSFS_FILE_SIZE);
+			bc_mark_dirty(file.loc_block);
+		}
+	}
+	/* Durable when it returns, and what was freed is free on disk before reuse. */
+	sync_err = fs_sync();
+	return err ? err : sync_err;
 }

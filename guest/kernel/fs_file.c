@@ -3,6 +3,10 @@
  * fs_file.c - the bytes of a file: read, write (growing the file, a gap
  * zero-filled) and truncate (freeing the blocks past the new end).  Block
  * pointers from the cache are used before the next bc_get*() call.
+ *
+ * A truncate that frees blocks drops every pointer to them from the
+ * cached metadata first, frees them in the bitmap after, and syncs before
+ * it returns (../../Documentation/disk.md).
  */
 #include <josfs.h>
 
@@ -37,7 +41,7 @@ long fs_read(struct fs_file *file, uint64_t off, void *buf, size_t n)
 		if (!bno) {
 			memset((uint8_t *)buf + done, 0, chunk);
 		} else {
-			blk = bc_get(bno, &err);
+			blk = bc_get(bno, fs_file_kind(file), &err);
 			if (!blk)
 				return err;
 			memcpy((uint8_t *)buf + done, blk + in, chunk);
@@ -70,7 +74,7 @@ static int put_data(struct fs_file *file, uint64_t off, const uint8_t *buf, size
 		if (chunk == JOSFS_BLOCK_SIZE)
 			blk = bc_get_zero(bno, &err);
 		else
-			blk = bc_get(bno, &err);
+			blk = bc_get(bno, BC_DATA, &err);
 		if (!blk)
 			return err;
 		if (buf)
@@ -127,77 +131,113 @@ static uint32_t blocks_for(uint64_t size)
 	return (uint32_t)((size + JOSFS_BLOCK_SIZE - 1) / JOSFS_BLOCK_SIZE);
 }
 
+/* The blocks a truncate frees, found before any is: direct, indirect, the indirect block. */
+static uint32_t doomed[JOSFS_NDIRECT + JOSFS_NINDIRECT + 1];
+
 /*
- * Frees the file's blocks from file block `from` on, every pointer set
+ * Finds the blocks to free from file block `from` on: every pointer set
  * (JOS may have allocated past the size), and the indirect block when no
- * indirect entry can remain.
+ * indirect entry can remain.  Changes nothing; *drop_ind says the file's
+ * indirect pointer goes.
  */
-static int free_blocks(struct fs_file *file, uint32_t from)
+static int find_doomed(struct fs_file *file, uint32_t from, uint32_t *n, bool *drop_ind)
 {
-	uint32_t fbn, ind;
+	uint32_t fbn, ind = file->f.indirect;
+	uint8_t *blk;
 	int err;
 
-	fs_corrupt_reset();
-	for (fbn = from; fbn < JOSFS_NDIRECT; fbn++) {
-		uint32_t b = file->f.direct[fbn];
-
-		if (!b)
-			continue;
-		file->f.direct[fbn] = 0;
-		err = fs_free_block(b, file->f.name);
-		if (err)
-			return err;
-	}
-	ind = file->f.indirect;
+	*n = 0;
+	*drop_ind = false;
+	for (fbn = from; fbn < JOSFS_NDIRECT; fbn++)
+		if (file->f.direct[fbn])
+			doomed[(*n)++] = file->f.direct[fbn];
 	if (!ind)
 		return 0;
 	if (!fs_block_ok(ind)) {
 		/* Its entries cannot be trusted: drop the pointer, free nothing. */
 		fs_corrupt("dropping an indirect block outside the data area", file->f.name, ind);
-		if (from <= JOSFS_NDIRECT)
-			file->f.indirect = 0;
+		*drop_ind = from <= JOSFS_NDIRECT;
 		return 0;
 	}
+	blk = bc_get(ind, BC_INDIRECT, &err);
+	if (!blk)
+		return err;
 	for (fbn = from > JOSFS_NDIRECT ? from : JOSFS_NDIRECT;
 	     fbn < JOSFS_NDIRECT + JOSFS_NINDIRECT; fbn++) {
-		uint32_t slot = fbn - JOSFS_NDIRECT, b;
-		uint8_t *blk = bc_get(ind, &err);
+		uint32_t b;
 
-		if (!blk)
-			return err;
-		memcpy(&b, blk + slot * 4, 4);
-		if (!b)
-			continue;
-		/* An indirect block about to be freed whole is left as it is. */
-		if (from > JOSFS_NDIRECT) {
-			memset(blk + slot * 4, 0, 4);
-			bc_mark_dirty(ind);
-		}
-		err = fs_free_block(b, file->f.name);
+		memcpy(&b, blk + (fbn - JOSFS_NDIRECT) * 4, 4);
+		if (b)
+			doomed[(*n)++] = b;
+	}
+	if (from <= JOSFS_NDIRECT) {
+		doomed[(*n)++] = ind;
+		*drop_ind = true;
+	}
+	return 0;
+}
+
+/*
+ * Frees the file's blocks from its new size on, in this order: every
+ * pointer to them dropped in the cache (struct File put back, indirect
+ * entries cleared; an indirect block freed whole is left as it is), then
+ * the bitmap.  So any sync, even one a full cache forces in between,
+ * writes the pointers' removal before (or without) the bitmap's frees.
+ */
+int fs_shrink(struct fs_file *file, uint64_t size)
+{
+	uint32_t from = blocks_for(size), fbn, n, i;
+	bool drop_ind;
+	int err;
+
+	fs_corrupt_reset();
+	err = find_doomed(file, from, &n, &drop_ind);
+	if (err)
+		return err;
+	/* Pending allocations are synced first: a sync never holds both. */
+	if (n) {
+		err = bc_before_free();
 		if (err)
 			return err;
 	}
-	if (from <= JOSFS_NDIRECT) {
+	for (fbn = from; fbn < JOSFS_NDIRECT; fbn++)
+		file->f.direct[fbn] = 0;
+	if (drop_ind) {
 		file->f.indirect = 0;
-		return fs_free_block(ind, file->f.name);
+	} else if (n && from > JOSFS_NDIRECT) {
+		/* n counts only indirect entries here: the indirect block is good. */
+		uint8_t *blk = bc_get(file->f.indirect, BC_INDIRECT, &err);
+
+		if (!blk)
+			return err;
+		memset(blk + (from - JOSFS_NDIRECT) * 4, 0,
+		       (JOSFS_NDIRECT + JOSFS_NINDIRECT - from) * 4);
+		bc_mark_dirty(file->f.indirect);
+	}
+	file->f.size = (int32_t)size;
+	err = fs_file_put(file);
+	if (err)
+		return err;	/* nothing freed: the pointers may still be in the cache */
+	for (i = 0; i < n; i++) {
+		err = fs_free_block(doomed[i], file->f.name);
+		if (err)
+			return err;	/* the rest stay in use, unreferenced: leaked */
 	}
 	return 0;
 }
 
 int fs_truncate(struct fs_file *file, uint64_t size)
 {
-	uint64_t old = (uint64_t)file->f.size;
-	int err = fs_check_writable(), put_err;
+	int err = fs_check_writable(), end_err;
 
 	if (err)
 		return err;
 	if (size > JOSFS_MAX_FILE_SIZE)
 		return -E_FBIG;
-	if (size > old)
+	if (size > (uint64_t)file->f.size)
 		return grow(file, size);
-	err = free_blocks(file, blocks_for(size));
-	file->f.size = (int32_t)size;
-	/* Record what was freed even if a corrupt pointer stopped the loop. */
-	put_err = fs_file_put(file);
-	return err ? err : put_err;
+	err = fs_shrink(file, size);
+	/* Whatever was freed is made durable before anything can reuse it. */
+	end_err = fs_end_frees();
+	return err ? err : end_err;
 }

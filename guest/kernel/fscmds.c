@@ -334,9 +334,10 @@ int cmd_df(int argc, char **argv)
 		u.reserved);
 	kprintf("KiB: %u total, %u used, %u free\n", u.nblocks * kib, used * kib, u.free * kib);
 	bc_get_stats(&bs);
-	kprintf("cache: %u blocks, %zu dirty, %llu hits, %llu misses, %llu write-backs\n",
-		BC_NBUF, bs.dirty, (unsigned long long)bs.hits, (unsigned long long)bs.misses,
-		(unsigned long long)bs.writebacks);
+	kprintf("cache: %u blocks, %zu dirty (%zu metadata), %llu hits, %llu misses, %llu write-backs, %llu syncs\n",
+		BC_NBUF, bs.dirty, bs.dirty_meta, (unsigned long long)bs.hits,
+		(unsigned long long)bs.misses, (unsigned long long)bs.writebacks,
+		(unsigned long long)bs.syncs);
 	kprintf("requests: %llu, %llu bytes read, %llu written, %llu flushes\n",
 		(unsigned long long)ds->requests, (unsigned long long)ds->bytes_read,
 		(unsigned long long)ds->bytes_written, (unsigned long long)ds->flushes);
