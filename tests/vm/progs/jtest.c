@@ -23,6 +23,12 @@
  *                                \n) or send signal N; when CMD has ended,
  *                                check the terminal is as it was before and
  *                                print CMD's exit status
+ *   jtest kill-on-write FILE WHEN CMD [ARG...]
+ *                                run CMD and SIGKILL it right after the
+ *                                write to FILE that makes WHEN true:
+ *                                writes:N (the Nth write) or block:B (the
+ *                                first write after which 4 KiB block B
+ *                                differs from how it was at the start)
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -33,6 +39,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sched.h>
+#include <sys/inotify.h>
 #include <sys/ioctl.h>
 #include <sys/mman.h>
 #include <sys/syscall.h>
@@ -289,7 +297,8 @@ static int usage(void)
 		"       jtest insmod FILE [PARAMS]\n"
 		"       jtest as-user UID CMD [ARG...]\n"
 		"       jtest guest [DEV] [--hold|--then CMD [ARG...]]\n"
-		"       jtest tty --wait TEXT (--send BYTES|--signal N) CMD [ARG...]\n");
+		"       jtest tty --wait TEXT (--send BYTES|--signal N) CMD [ARG...]\n"
+		"       jtest kill-on-write FILE writes:N|block:B CMD [ARG...]\n");
 	return 2;
 }
 
@@ -405,6 +414,91 @@ static int cmd_tty(const char *wait_text, const char *send, int sig, char **argv
 	return failures ? 1 : 0;
 }
 
+/*
+ * The watcher learns of every write to FILE through inotify (IN_MODIFY)
+ * and runs at SCHED_FIFO priority on the CPU that CMD is pinned to: woken
+ * by CMD's write, it preempts CMD at the return from that write, so CMD
+ * does nothing more before the watcher has looked and, if WHEN holds,
+ * killed it.  A kill after exactly that write, as a crash would be.
+ */
+#define KILL_BLOCK	4096
+
+static int cmd_kill_on_write(const char *file, const char *when, char **argv)
+{
+	struct sched_param rt = { .sched_priority = 50 };
+	uint8_t before[KILL_BLOCK], now[KILL_BLOCK];
+	long want = 0, writes = 0, block = -1;
+	char events[4096], *end;
+	cpu_set_t cpu;
+	int fd, in, status;
+	pid_t pid;
+
+	if (!strncmp(when, "writes:", 7))
+		want = strtol(when + 7, &end, 10);
+	else if (!strncmp(when, "block:", 6))
+		block = strtol(when + 6, &end, 10);
+	else
+		return usage();
+	if (*end || (want <= 0 && block < 0))
+		return usage();
+	fd = open(file, O_RDONLY | O_CLOEXEC);
+	in = inotify_init1(IN_CLOEXEC);
+	if (fd < 0 || in < 0 || inotify_add_watch(in, file, IN_MODIFY) < 0 ||
+	    (block >= 0 && pread(fd, before, KILL_BLOCK, block * KILL_BLOCK) != KILL_BLOCK)) {
+		fprintf(stderr, "jtest: %s: %s\n", file, strerror(errno ? errno : EINVAL));
+		return 2;
+	}
+	/* One CPU for both, so that the watcher's priority decides who runs. */
+	CPU_ZERO(&cpu);
+	CPU_SET(sched_getcpu(), &cpu);
+	if (sched_setaffinity(0, sizeof(cpu), &cpu)) {
+		perror("jtest: sched_setaffinity");
+		return 2;
+	}
+	pid = fork();
+	if (pid == 0) {
+		execvp(argv[0], argv);
+		_exit(127);
+	}
+	if (pid < 0 || sched_setscheduler(0, SCHED_FIFO, &rt)) {
+		perror("jtest: fork or SCHED_FIFO");
+		if (pid > 0)
+			kill(pid, SIGKILL);
+		return 2;
+	}
+	for (;;) {
+		struct pollfd pfd = { .fd = in, .events = POLLIN };
+		ssize_t n;
+		char *p;
+
+		if (waitpid(pid, &status, WNOHANG) == pid) {
+			printf("kill-on-write: %s ended (%s %d) after %ld writes to %s, before %s\n",
+			       argv[0], WIFEXITED(status) ? "status" : "signal",
+			       WIFEXITED(status) ? WEXITSTATUS(status) : WTERMSIG(status), writes,
+			       file, when);
+			return 1;
+		}
+		if (poll(&pfd, 1, 100) <= 0)
+			continue;
+		n = read(in, events, sizeof(events));
+		for (p = events; n > 0 && p < events + n;
+		     p += sizeof(struct inotify_event) + ((struct inotify_event *)p)->len) {
+			if (!(((struct inotify_event *)p)->mask & IN_MODIFY))
+				continue;
+			writes++;
+			if (want ? writes < want :
+			    pread(fd, now, KILL_BLOCK, block * KILL_BLOCK) != KILL_BLOCK ||
+			    !memcmp(before, now, KILL_BLOCK))
+				continue;
+			kill(pid, SIGKILL);
+			waitpid(pid, &status, 0);
+			printf("kill-on-write: killed %s right after write %ld to %s (%s)\n", argv[0],
+			       writes, file, want ? "that many writes" : "the block changed");
+			return 0;
+		}
+	}
+}
+
 int main(int argc, char **argv)
 {
 	setvbuf(stdout, NULL, _IOLBF, 0);
@@ -425,6 +519,8 @@ int main(int argc, char **argv)
 			return cmd_tty(argv[3], NULL, atoi(argv[5]), argv + 6);
 		return usage();
 	}
+	if (!strcmp(argv[1], "kill-on-write") && argc >= 5)
+		return cmd_kill_on_write(argv[2], argv[3], argv + 4);
 	if (!strcmp(argv[1], "guest")) {
 		const char *dev = "/dev/kvm";
 		char **hold = NULL, **then = NULL;
