@@ -30,6 +30,29 @@ boot_bytes=$(sed -n 's/.*console: \([0-9]*\) bytes out.*/\1/p' /tmp/bench-boot)
 boot_per_byte=$(sed -n 's/.*console: .*, \([0-9.]*\) exits per byte out.*/\1/p' /tmp/bench-boot)
 [ -n "$boot_exits" ] && [ -n "$boot_per_byte" ] || fail "no statistics from jlaunch --stats"
 
+# Host CPU of a guest idle at its prompt (jlaunch's thread, guest time
+# included), over 2 s of the VM's time.
+rm -f /tmp/bench-idle.in
+mkfifo /tmp/bench-idle.in
+cp /jvmm/guest/fs.img /tmp/bench-idle.img
+jlaunch --disk /tmp/bench-idle.img </tmp/bench-idle.in >/tmp/bench-idle 2>&1 &
+idle_pid=$!
+exec 3>/tmp/bench-idle.in
+i=0
+while ! grep -q 'vm\$ ' /tmp/bench-idle && [ $i -lt 100 ]; do
+	i=$((i + 1))
+	sleep 0.1
+done
+cpu_ticks() { awk '{ print $14 + $15 }' /proc/$idle_pid/stat; }
+t0=$(cpu_ticks)
+sleep 2
+t1=$(cpu_ticks)
+echo exit >&3
+exec 3>&-
+wait $idle_pid || fail "the idle guest did not exit cleanly"
+# /proc/PID/stat counts in USER_HZ, 100 on x86 Linux.
+idle_pct=$(awk -v t=$((t1 - t0)) 'BEGIN { printf "%.1f", t / 2 }')
+
 mkdir -p /tmp/bench-empty
 mkjosfs -q -s $((MIB * 2 + 4))M /tmp/bench-disk.img /tmp/bench-empty || fail "mkjosfs"
 printf 'bench-write /big %s\nbench-read /big\nexit\n' $((MIB * 1024)) |
@@ -48,6 +71,7 @@ moved=$(stat_field /tmp/bench-disk '/disk: .* bytes read/ { print ($2 + $5) / 10
 echo
 printf '%-48s %s\n' "our guest, power-on to 'vm\$ '" "$boot_s s, $boot_exits exits (io $boot_io, hypercall $boot_hc)"
 printf '%-48s %s\n' "  console bytes to the prompt" "$boot_bytes ($boot_per_byte exits per byte)"
+printf '%-48s %s\n' "  host CPU while idle at the prompt" "$idle_pct% of one CPU"
 printf '%-48s %s\n' "sequential write, $MIB MiB through IPC hypercalls" "$w_kib_s KiB/s"
 printf '%-48s %s\n' "sequential read, $MIB MiB (cold guest cache)" "$r_kib_s KiB/s"
 printf '%-48s %s\n' "file-server round trips (IPCSEND+IPCRECV)" \
