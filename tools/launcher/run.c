@@ -16,6 +16,7 @@
 #include "jlaunch.h"
 
 #include <errno.h>
+#include <poll.h>
 #include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -240,8 +241,9 @@ static int handle_hlt(struct run_ctx *ctx)
 				 "the guest halted at RIP 0x%llx waiting for an interrupt; there is none without --timer",
 				 guest_rip(ctx));
 	console_flush();
-	while (!timer_due && !stop_signal && !console_quit_requested())
-		console_wait_input(1000);
+	/* The tick (SIGALRM) or a stop signal ends each sleep early. */
+	while (!timer_due && !stop_signal)
+		poll(NULL, 0, 1000);
 	return CONTINUE;
 }
 
