@@ -4,6 +4,7 @@
 # make module       only jvmm.ko, against KDIR
 # make check        every test (unit, then the test VMs); see Documentation/testing.md
 # make bench        benchmarks against KVM in the same VM
+# make install      jlaunch, the tools and our guest under PREFIX (/usr/local)
 # make clean
 #
 # KDIR defaults to the running kernel's build tree, else the newest Debian
@@ -37,7 +38,7 @@ UNIT_TESTS := $(patsubst tests/unit/%.c,tests/unit/build/%,$(UNIT_SRCS))
 # Tiny test kernels for jlaunch's tests in the VM.
 -include tests/vm/progs/kernels/kernels.mk
 
-.PHONY: all module userspace unit-tests vm-payload check bench clean checkpatch test-kernels
+.PHONY: all module userspace unit-tests vm-payload check bench clean checkpatch test-kernels install
 
 all: module userspace $(GUEST_TARGETS) $(DISK_TARGETS)
 
@@ -82,6 +83,14 @@ vm-payload: module userspace $(GUEST_TARGETS) $(DISK_TARGETS) $(TEST_KERNELS)
 	$(if $(DISK_TARGETS),install -m 0644 $(DISK_TARGETS) $(DESTDIR)/jvmm/guest/)
 	install -d $(DESTDIR)/jvmm/kernels
 	install -m 0644 $(TEST_KERNELS) $(DESTDIR)/jvmm/kernels/
+
+# Userspace and our guest under PREFIX; jlaunch finds the guest in
+# $(PREFIX)/share/jvmm/guest.  The module is loaded from the tree (insmod).
+PREFIX ?= /usr/local
+install: userspace $(GUEST_TARGETS) $(DISK_TARGETS)
+	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/jvmm/guest
+	install -m 0755 $(TOOLS) $(DESTDIR)$(PREFIX)/bin/
+	install -m 0644 $(GUEST_TARGETS) $(DISK_TARGETS) $(DESTDIR)$(PREFIX)/share/jvmm/guest/
 
 check:
 	tests/run

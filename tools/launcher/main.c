@@ -252,11 +252,18 @@ static int open_disk(struct jlaunch_options *opt)
 			      opt->disk_snapshot ? DISK_SNAPSHOT : DISK_READ_WRITE;
 	char err[512];
 
-	if (!opt->disk_path)
+	if (!opt->disk_path) {
 		opt->disk_path = find_default(DEFAULT_DISK_NAME, default_image,
 					      sizeof(default_image));
-	if (!opt->disk_path)
-		return 0;
+		if (!opt->disk_path)
+			return 0;
+		/* An installed image is not ours to change: use it as a snapshot. */
+		if (mode == DISK_READ_WRITE && access(opt->disk_path, W_OK)) {
+			fprintf(stderr, "jlaunch: %s is read-only to you; the guest's writes stay in memory (--snapshot)\n",
+				opt->disk_path);
+			mode = DISK_SNAPSHOT;
+		}
+	}
 	if (disk_open(opt->disk_path, mode, err, sizeof(err)))
 		return bad_input("%s", err);
 	return 0;
