@@ -16,12 +16,13 @@
 
 #include <errno.h>
 #include <poll.h>
+#include <signal.h>
 #include <stdio.h>
 #include <string.h>
 #include <termios.h>
 #include <unistd.h>
 
-static struct termios saved_termios;
+static struct termios saved_termios, raw_termios;
 static volatile int termios_saved;	/* read from signal handlers */
 
 static uint8_t in_buf[512];
@@ -54,6 +55,7 @@ int console_open(void)
 	raw.c_cflag = (raw.c_cflag & ~(CSIZE | PARENB)) | CS8;
 	raw.c_cc[VMIN] = 1;
 	raw.c_cc[VTIME] = 0;
+	raw_termios = raw;
 	termios_saved = 1;
 	if (tcsetattr(STDIN_FILENO, TCSANOW, &raw)) {
 		termios_saved = 0;
@@ -67,6 +69,39 @@ void console_restore(void)
 	/* tcsetattr() is async-signal-safe; this runs from fatal-signal handlers. */
 	if (termios_saved)
 		tcsetattr(STDIN_FILENO, TCSANOW, &saved_termios);
+}
+
+/*
+ * Ctrl-Z: the shell gets its terminal back as it was while we are
+ * stopped, and raw mode returns when we are continued.  Only
+ * async-signal-safe calls in here.
+ */
+static void on_stop_key(int sig)
+{
+	int saved_errno = errno;
+
+	(void)sig;
+	console_restore();
+	/*
+	 * SIGSTOP rather than SIGTSTP's default action, which the kernel
+	 * ignores in an orphaned process group (a launcher started by
+	 * something other than a job-control shell): the key must stop us.
+	 */
+	raise(SIGSTOP);
+	/* SIGCONT: running again. */
+	if (termios_saved)
+		tcsetattr(STDIN_FILENO, TCSANOW, &raw_termios);
+	errno = saved_errno;
+}
+
+void console_handle_stop_key(void)
+{
+	struct sigaction sa;
+
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = on_stop_key;
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGTSTP, &sa, NULL);
 }
 
 static void escape_help(void)

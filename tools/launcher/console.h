@@ -18,6 +18,8 @@
 
 /* Raw mode if stdin is a terminal, restore hooks, non-blocking input. */
 int console_open(void);
+/* Ctrl-Z restores the terminal while jlaunch is stopped, raw mode after. */
+void console_handle_stop_key(void);
 /* Back to how the terminal was; safe to call more than once and from a signal handler. */
 void console_restore(void);
 

@@ -64,9 +64,9 @@ static void usage(FILE *out)
 		"  -h, --help          this help\n"
 		"  -V, --version       version\n"
 		"\n"
-		"Console: keys go to the guest; Ctrl-C stops jlaunch. Ctrl-A x quits,\n"
-		"Ctrl-A s prints statistics, Ctrl-A h lists the Ctrl-A keys. Input may\n"
-		"also come from a pipe: 'echo help | jlaunch'.\n"
+		"Console: keys go to the guest; Ctrl-C stops jlaunch, Ctrl-Z suspends it.\n"
+		"Ctrl-A x quits, Ctrl-A s prints statistics, Ctrl-A h lists the Ctrl-A keys.\n"
+		"Input may also come from a pipe: 'echo help | jlaunch'.\n"
 		"\n"
 		"Exit status: 0 the guest powered off (or Ctrl-A x, or --until matched);\n"
 		"1 the guest failed (triple fault, entry failure, internal error, halted for\n"
@@ -346,6 +346,7 @@ int main(int argc, char **argv)
 	signal(SIGBUS, restore_and_reraise);
 	signal(SIGABRT, restore_and_reraise);
 	atexit(console_restore);
+	console_handle_stop_key();
 	if (console_open())
 		fprintf(stderr, "jlaunch: stdin: cannot set raw mode (%s); input is line by line\n",
 			strerror(errno));

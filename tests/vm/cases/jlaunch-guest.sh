@@ -73,6 +73,13 @@ has escape "jlaunch: quit (Ctrl-A x)"
 has escape "exit status 0"
 ok "Ctrl-A x quits with status 0 and restores the terminal"
 
+jtest tty --wait 'vm$ ' --signal 20 jlaunch >$OUT/ctrlz 2>&1
+rc=$?
+cat $OUT/ctrlz
+[ $rc -eq 0 ] || fail "Ctrl-Z (SIGTSTP): a terminal check failed"
+has ctrlz "exit status 0"
+ok "Ctrl-Z: jlaunch stops with the terminal restored, and is raw again after SIGCONT"
+
 jtest tty --wait 'vm$ ' --signal 15 jlaunch >$OUT/sigterm 2>&1
 rc=$?
 cat $OUT/sigterm

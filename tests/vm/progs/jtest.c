@@ -22,7 +22,9 @@
  *                                raw mode, then type BYTES (C escapes \xNN,
  *                                \n) or send signal N; when CMD has ended,
  *                                check the terminal is as it was before and
- *                                print CMD's exit status
+ *                                print CMD's exit status; with --signal 20
+ *                                (SIGTSTP) check the terminal while CMD is
+ *                                stopped and after SIGCONT, then type "exit"
  *   jtest kill-on-write FILE WHEN CMD [ARG...]
  *                                run CMD and SIGKILL it right after the
  *                                write to FILE that makes WHEN true:
@@ -394,10 +396,25 @@ static int cmd_tty(const char *wait_text, const char *send, int sig, char **argv
 	tcgetattr(slave, &during);
 	check(!(during.c_lflag & (ICANON | ECHO)) && (during.c_lflag & ISIG),
 	      "raw mode while the guest runs (no ICANON, no ECHO; ISIG kept for Ctrl-C)");
-	if (send)
+	if (send) {
 		write(master, bytes, unescape(send, bytes, sizeof(bytes)));
-	else
+	} else if (sig == SIGTSTP) {
+		/* Ctrl-Z: the terminal as before while stopped, raw again after. */
+		kill(pid, SIGTSTP);
+		check(waitpid(pid, &status, WUNTRACED) == pid && WIFSTOPPED(status),
+		      "SIGTSTP stops the command");
+		tcgetattr(slave, &during);
+		check(same_termios(&before, &during), "the terminal is restored while it is stopped");
+		kill(pid, SIGCONT);
+		do {
+			drain(master, seen, sizeof(seen) - 1, &len, 100);
+			tcgetattr(slave, &during);
+		} while ((during.c_lflag & ICANON) && time(NULL) < deadline);
+		check(!(during.c_lflag & (ICANON | ECHO)), "raw mode again after SIGCONT");
+		write(master, "exit\r", 5);
+	} else {
 		kill(pid, sig);
+	}
 	while (waitpid(pid, &status, WNOHANG) == 0 && time(NULL) < deadline)
 		drain(master, seen, sizeof(seen) - 1, &len, 100);
 	if (time(NULL) >= deadline) {
