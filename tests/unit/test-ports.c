@@ -222,6 +222,34 @@ static void test_serial(void)
 	CHECK(1, "serial: no backend, output dropped without crashing");
 }
 
+/*
+ * Input piped before the guest starts: the course's serial_init reads LSR,
+ * IIR and RBR and discards the byte, so nothing may show before that RBR.
+ */
+static void test_serial_early_input(void)
+{
+	reset(16 * MIB);
+	input_script = "ls\n";
+	outb(0x3FA, 0);
+	outb(0x3FB, 0x80);
+	outb(0x3F8, 12);
+	outb(0x3F9, 0);
+	outb(0x3FB, 0x03);
+	outb(0x3FC, 0);
+	outb(0x3F9, 0x01);
+	CHECK(inb(0x3FD) == 0x60, "serial: input waiting at init is not announced before the init RBR read");
+	CHECK(inb(0x3FA) == 0x01, "serial: nor through IIR");
+	(void)inb(0x3F8);
+	CHECK(inb(0x3FD) == 0x61 && inb(0x3F8) == 'l', "serial: the first byte arrives after init");
+	CHECK(inb(0x3FD) == 0x61 && inb(0x3F8) == 's', "serial: then the second");
+
+	reset(16 * MIB);
+	input_script = "x";
+	CHECK(inb(0x3FD) == 0x60, "serial: a guest that never read RBR sees no input yet");
+	outb(0x3F8, '>');
+	CHECK(inb(0x3FD) == 0x61 && inb(0x3F8) == 'x', "serial: output arms the receiver too");
+}
+
 static void test_cga(void)
 {
 	uint16_t pos;
@@ -348,6 +376,7 @@ int main(void)
 	test_unknown();
 	test_cmos();
 	test_serial();
+	test_serial_early_input();
 	test_cga();
 	test_lpt();
 	test_kbd();

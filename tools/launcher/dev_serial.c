@@ -8,8 +8,11 @@
  * DR (0x01) set exactly when input is pending; RBR (0x3F8) delivers input;
  * IIR (0x3FA) is read at init.  One input byte is held in a receive latch,
  * fetched from the backend when the guest checks LSR (or IIR), so a byte
- * LSR announced is the byte RBR returns, and RBR alone consumes nothing.  Registers the guest only writes
- * (LCR, MCR, divisor, FCR, SCR) are kept so they read back as written.
+ * LSR announced is the byte RBR returns, and RBR alone consumes nothing.
+ * No input shows at all until the guest has read RBR once or printed:
+ * JOS's serial init reads LSR, IIR and RBR and discards that byte.
+ * Registers the guest only writes (LCR, MCR, divisor, FCR, SCR) are kept
+ * so they read back as written.
  */
 #include "ports.h"
 
@@ -42,6 +45,7 @@
 static struct serial_backend backend;
 static bool have_backend;
 static int rx_latch = -1;	/* pending input byte, or -1 */
+static bool rx_armed;		/* the guest has set the UART up: input may show */
 static bool thre_pending;	/* THRE interrupt raised and not yet seen in IIR */
 static uint8_t ier, lcr, mcr, scr, dll, dlm;
 static bool fifo_on;
@@ -53,6 +57,7 @@ void serial_init(const struct serial_backend *b)
 	if (b)
 		backend = *b;
 	rx_latch = -1;
+	rx_armed = false;
 	thre_pending = false;
 	ier = mcr = scr = dlm = 0;
 	lcr = 0x03;		/* 8N1 */
@@ -69,6 +74,14 @@ uint64_t serial_empty_polls(void)
 /* Fill the latch from the backend if it is empty; true if input is pending. */
 static bool rx_ready(void)
 {
+	/*
+	 * JOS's serial_init reads LSR, IIR, then RBR and throws the byte
+	 * away: announcing input before that read loses it (the course's
+	 * guest ran "s" for a piped "ls").  Input shows only once the
+	 * guest has read RBR or written THR.
+	 */
+	if (!rx_armed)
+		return false;
 	if (rx_latch < 0 && have_backend && backend.read_byte)
 		rx_latch = backend.read_byte(backend.ctx);
 	if (rx_latch < 0)
@@ -105,6 +118,7 @@ uint8_t serial_in(uint16_t port)
 		 */
 		value = rx_latch >= 0 ? (uint8_t)rx_latch : 0;
 		rx_latch = -1;
+		rx_armed = true;
 		return value;
 	case REG_IER:
 		return lcr & LCR_DLAB ? dlm : ier;
@@ -138,6 +152,7 @@ void serial_out(uint16_t port, uint8_t value)
 		}
 		if (have_backend && backend.write_byte)
 			backend.write_byte(backend.ctx, value);
+		rx_armed = true;
 		/*
 		 * A guest that prints is busy, not idle, even though it
 		 * polls LSR before every character.
