@@ -42,6 +42,7 @@ static size_t window_len;
 static bool watch_matched;
 
 static uint64_t bytes_out, bytes_in;
+static uint8_t last_byte_out = '\n';
 
 int console_open(void)
 {
@@ -212,6 +213,7 @@ void console_write_byte(void *ctx, uint8_t byte)
 {
 	(void)ctx;
 	bytes_out++;
+	last_byte_out = byte;
 	watch_byte(byte);
 	if (out_len == sizeof(out_buf))
 		console_flush();
@@ -264,6 +266,11 @@ void console_watch_for(const char *text)
 bool console_watch_matched(void)
 {
 	return watch_matched;
+}
+
+bool console_mid_line(void)
+{
+	return last_byte_out != '\n';
 }
 
 uint64_t console_bytes_out(void)

@@ -42,6 +42,9 @@ bool console_take_stats_request(void);
 void console_watch_for(const char *text);
 bool console_watch_matched(void);
 
+/* The guest's last line is unfinished: start jlaunch's own on a new one. */
+bool console_mid_line(void);
+
 uint64_t console_bytes_out(void);
 uint64_t console_bytes_in(void);
 

@@ -355,6 +355,8 @@ int main(int argc, char **argv)
 
 	console_flush();
 	console_restore();
+	if (console_mid_line() && (res.end != RUN_POWER_OFF || opt.stats))
+		fputc('\n', stderr);
 	status = report(&res, &g, &opt);
 	if (opt.stats)
 		stats_print(stderr);

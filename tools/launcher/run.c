@@ -164,8 +164,10 @@ static int handle_io(struct run_ctx *ctx)
 	if (acpi_poweroff_requested())
 		return stop_with(ctx, RUN_POWER_OFF, NULL);
 	if (serial_empty_polls() >= IDLE_POLLS_BEFORE_WAIT) {
-		stats_idle_wait();
+		uint64_t start = stats_now_ns();
+
 		console_wait_input(IDLE_WAIT_MS);
+		stats_idle_wait(stats_now_ns() - start);
 	}
 	return CONTINUE;
 }

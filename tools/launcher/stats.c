@@ -30,7 +30,7 @@ static uint64_t exits[EXIT_REASONS], exit_ns[EXIT_REASONS], exits_other;
 static uint64_t hypercalls[HYPERCALLS], hypercalls_other;
 static struct device_count devices[DEVICES];
 static uint64_t unknown_in, unknown_out;
-static uint64_t start_ns, guest_ns, timer_injected, idle_waits;
+static uint64_t start_ns, guest_ns, timer_injected, idle_waits, idle_ns;
 
 uint64_t stats_now_ns(void)
 {
@@ -97,9 +97,10 @@ void stats_timer_injected(void)
 	timer_injected++;
 }
 
-void stats_idle_wait(void)
+void stats_idle_wait(uint64_t ns)
 {
 	idle_waits++;
+	idle_ns += ns;
 }
 
 uint64_t stats_exit_count(uint32_t reason)
@@ -165,8 +166,10 @@ void stats_print(FILE *out)
 	size_t i;
 
 	console_flush();
-	fprintf(out, "jlaunch: statistics after %.3f s: %.3f s in KVM_RUN (guest and jvmm), %.3f s in jlaunch\n",
-		seconds(wall), seconds(guest_ns), seconds(wall > guest_ns ? wall - guest_ns : 0));
+	fprintf(out, "jlaunch: statistics after %.3f s: %.3f s in KVM_RUN (guest and jvmm), %.3f s in jlaunch (%.3f s of it waiting for input while the guest idled)\n",
+		seconds(wall), seconds(guest_ns), seconds(wall > guest_ns ? wall - guest_ns : 0),
+		seconds(idle_ns));
+	/* jlaunch time: handling the exits, idle waits for input included. */
 	fprintf(out, "  %-20s %12s %7s %14s\n", "exit reason", "count", "%", "jlaunch time");
 	for (i = 0; i < EXIT_REASONS; i++)
 		if (exits[i])

@@ -19,7 +19,7 @@ void stats_exit(uint32_t reason, uint64_t handling_ns);
 void stats_port(const char *device, int is_write);	/* device NULL: unknown */
 void stats_hypercall(uint64_t nr);
 void stats_timer_injected(void);
-void stats_idle_wait(void);
+void stats_idle_wait(uint64_t ns);	/* a wait for input while the guest idled */
 
 uint64_t stats_exit_count(uint32_t reason);
 uint64_t stats_total_exits(void);
