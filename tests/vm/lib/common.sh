@@ -26,7 +26,7 @@ jvmm_log_root() {
 # Which VM a suite boots: "<cpus>". vm1, demo and bench boot the 1-CPU VM.
 suite_cpus() {
 	case "$1" in
-	vm1 | demo | bench) echo 1 ;;
+	vm1 | demo | bench | course) echo 1 ;;
 	vm2) echo 2 ;;
 	*) return 1 ;;
 	esac
@@ -41,6 +41,7 @@ suite_time_limit() {
 	vm2) echo "${JVMM_VM2_TIMEOUT:-1200}" ;;
 	demo) echo "${JVMM_DEMO_TIMEOUT:-${JVMM_VM1_TIMEOUT:-600}}" ;;
 	bench) echo "${JVMM_BENCH_TIMEOUT:-900}" ;;
+	course) echo "${JVMM_COURSE_TIMEOUT:-900}" ;;
 	esac
 }
 
