@@ -169,7 +169,7 @@ static void host_fpu(bool ymm)
 	check(!bad_xcr0, "the host's XCR0 survives every KVM_RUN");
 	check(!bad_mxcsr, "the host's MXCSR survives every KVM_RUN");
 	check(!bad_fcw, "the host's x87 control word survives every KVM_RUN");
-	expect_u64("number of guest reports", n, 4);
+	expect_u64("number of guest reports", n, 5);
 	if (n >= 4) {
 		expect_u64("guest XMM5 kept across exits (host values did not leak in)",
 			   guest[0], 0x06060606);
@@ -177,6 +177,9 @@ static void host_fpu(bool ymm)
 		expect_u64("guest MXCSR kept across exits", guest[2], GUEST_MXCSR);
 		expect_u64("guest x87 control word kept across exits", guest[3], GUEST_FCW);
 	}
+	/* 0: no XSAVE in the guest's CPUID; else what its XSETBV loaded. */
+	if (n >= 5 && guest[4])
+		expect_u64("guest XCR0 set by XSETBV, kept across exits", guest[4], 3);
 	res("host_xmm", "%s", bad_xmm ? "clobbered" : "intact");
 	if (avx)
 		res("host_ymm", "%s", bad_ymm ? "clobbered" : "intact");
