@@ -25,6 +25,9 @@ echo "== jlaunch exited with status 0 (the guest powered off)"
 if grep -q 'jvmm.tty=ttyS1' /proc/cmdline; then
 	echo "== your turn: the guest's shell on this terminal ('help' lists commands;"
 	echo "   'exit' powers the guest off, Ctrl-A x quits jlaunch)"
+	# The host shows this serial line about a second late: let it catch
+	# up before the guest starts talking on the other one.
+	sleep 2
 	jlaunch --disk /tmp/demo-fs.img </dev/ttyS1 >/dev/ttyS1 2>&1
 	echo "== jlaunch exited with status $?"
 fi
