@@ -56,6 +56,11 @@ for line in "hc 00000001 rax 00000000 rbx 00006000" \
 done
 ok "MBMAP writes the contract's layout at 0x6000 (RBX); GETDISKIMGNUM 1; LAPICEOI 0; other numbers -E_NO_SYS"
 
+run backtohost 0 $K/backtohost.elf
+has backtohost "asking to go back to the host"
+has backtohost "jlaunch: the guest asked to go back to the host (BACKTOHOST); stopped"
+ok "BACKTOHOST (hypercall 5) ends the run with status 0 and says why"
+
 run mem64 0 --mem 64 $K/hypercalls.elf
 has mem64 "mmap 00100000 03f00000 00000001"
 ok "--mem 64: the memory map ends at 64 MiB"
