@@ -73,6 +73,16 @@ has escape "jlaunch: quit (Ctrl-A x)"
 has escape "exit status 0"
 ok "Ctrl-A x quits with status 0 and restores the terminal"
 
+jtest tty --wait 'vm$ ' --send '\x01s\x01hecho after the keys\rexit\r' jlaunch >$OUT/keys 2>&1
+rc=$?
+cat $OUT/keys
+[ $rc -eq 0 ] || fail "Ctrl-A s / Ctrl-A h: a terminal check failed"
+has keys "jlaunch: statistics after"
+has keys "Ctrl-A x  quit"
+has keys "exit status 0"
+[ "$(grep -c 'after the keys' $OUT/keys)" -ge 2 ] || fail "keys after the Ctrl-A sequences did not reach the guest"
+ok "Ctrl-A s prints statistics and Ctrl-A h the keys, without the guest seeing either"
+
 jtest tty --wait 'vm$ ' --signal 20 jlaunch >$OUT/ctrlz 2>&1
 rc=$?
 cat $OUT/ctrlz
