@@ -35,6 +35,9 @@
 #define LSR_DATA_READY	0x01
 #define LSR_THR_EMPTY	0x20
 #define LSR_ABSENT	0xff	/* an unconnected bus reads all ones */
+#define FCR_FIFO_ON	0x07	/* enable, clear both FIFOs */
+#define IIR_FIFO_ON	0xc0	/* a 16550A with its FIFOs working */
+#define TX_FIFO_BYTES	16
 #define COM_DIVISOR	12	/* 115200 / 12 = 9600 baud */
 /* A UART that never drains must slow output down, not stop the kernel. */
 #define COM_TX_SPINS	12800
@@ -51,15 +54,23 @@
 #define TAB_STOP	8
 
 static bool serial_present;
+static unsigned int tx_fifo_size = 1;	/* bytes THR takes after one THRE */
+static unsigned int tx_room;		/* bytes we may still send unpolled */
 static int serial_early_byte = -1;	/* received before serial_init() finished */
 static volatile uint16_t *cga_buf;	/* NULL: no CGA memory */
 static unsigned int cga_pos;
+static bool cursor_stale;	/* cga_pos moved since the cursor last did */
 
 static void serial_init(void)
 {
 	uint8_t lsr, rbr;
 
-	outb(COM1 + COM_FCR, 0);	/* no FIFO: we poll one byte at a time */
+	/*
+	 * With the 16550's FIFO, one THRE poll lets us send 16 bytes: a
+	 * status read per character is an exit per character under a
+	 * hypervisor.
+	 */
+	outb(COM1 + COM_FCR, FCR_FIFO_ON);
 	outb(COM1 + COM_LCR, LCR_DLAB);
 	outb(COM1 + COM_DLL, COM_DIVISOR & 0xff);
 	outb(COM1 + COM_DLM, COM_DIVISOR >> 8);
@@ -70,7 +81,8 @@ static void serial_init(void)
 	lsr = inb(COM1 + COM_LSR);
 	serial_present = lsr != LSR_ABSENT;
 	/* Clear whatever interrupt and received byte the UART latched... */
-	(void)inb(COM1 + COM_IIR);
+	if ((inb(COM1 + COM_IIR) & IIR_FIFO_ON) == IIR_FIFO_ON)
+		tx_fifo_size = TX_FIFO_BYTES;
 	rbr = inb(COM1 + COM_RBR);
 	/*
 	 * ...but a byte LSR announced is input typed (or piped) before we got
@@ -86,9 +98,14 @@ static void serial_putc(int c)
 
 	if (!serial_present)
 		return;
-	for (spins = 0; spins < COM_TX_SPINS; spins++)
-		if (inb(COM1 + COM_LSR) & LSR_THR_EMPTY)
-			break;
+	if (!tx_room) {
+		for (spins = 0; spins < COM_TX_SPINS; spins++)
+			if (inb(COM1 + COM_LSR) & LSR_THR_EMPTY)
+				break;
+		/* THRE: the transmit FIFO (or holding register) is empty. */
+		tx_room = tx_fifo_size;
+	}
+	tx_room--;
 	outb(COM1 + COM_THR, (uint8_t)c);
 }
 
@@ -174,9 +191,21 @@ static void cga_putc(int c)
 	}
 	if (cga_pos >= CGA_CELLS)
 		cga_scroll();
+	cursor_stale = true;
+}
 
+/*
+ * Moving the hardware cursor costs four port writes, each an exit under
+ * a hypervisor: do it once per printed message, and before waiting for
+ * input, rather than after every character.
+ */
+void console_show_cursor(void)
+{
+	if (!cga_buf || !cursor_stale)
+		return;
 	crtc_write(CRTC_CURSOR_HI, cga_pos >> 8);
 	crtc_write(CRTC_CURSOR_LO, cga_pos & 0xff);
+	cursor_stale = false;
 }
 
 void console_init(void)
@@ -195,11 +224,15 @@ void console_puts(const char *s)
 {
 	while (*s)
 		console_putc(*s++);
+	console_show_cursor();
 }
 
 int console_getc(void)
 {
-	int c = serial_getc();
+	int c;
+
+	console_show_cursor();
+	c = serial_getc();
 
 	if (c < 0)
 		c = kbd_getc();

@@ -9,6 +9,8 @@
 void console_init(void);
 void console_putc(int c);
 void console_puts(const char *s);
+/* Move the screen's cursor to where output stopped (after a message). */
+void console_show_cursor(void);
 /* The next input character, or -1 if none is waiting (never blocks). */
 int console_getc(void);
 

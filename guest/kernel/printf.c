@@ -192,5 +192,6 @@ int kprintf(const char *fmt, ...)
 	va_start(ap, fmt);
 	count = kvprintf(fmt, ap);
 	va_end(ap);
+	console_show_cursor();
 	return count;
 }
