@@ -354,6 +354,16 @@ static void test_pic(void)
 	CHECK(ports_unknown_total() == 0, "devices: no access went to an unknown port");
 }
 
+static uint64_t acpi_out_count;
+
+static void note_device(const char *name, uint64_t in, uint64_t out, void *ctx)
+{
+	(void)in;
+	(void)ctx;
+	if (!strcmp(name, "acpi-pm1a"))
+		acpi_out_count = out;
+}
+
 /* The power-off port: only the documented word write switches the guest off. */
 static void test_acpi(void)
 {
@@ -368,6 +378,8 @@ static void test_acpi(void)
 	ports_out(POWEROFF_PORT, 2, POWEROFF_VALUE);
 	CHECK(acpi_poweroff_requested(), "acpi: POWEROFF_VALUE to POWEROFF_PORT powers off");
 	CHECK(ports_unknown_total() == 0, "acpi: its ports are not unknown");
+	ports_for_each_device(note_device, NULL);
+	CHECK(acpi_out_count == 4, "devices: 4 writes counted for acpi-pm1a (a word write counts once)");
 }
 
 int main(void)

@@ -11,6 +11,8 @@
  */
 #include "ports.h"
 
+#include <string.h>
+
 /*
  * Ports the contract says the guest touches but needs nothing from: 0x84
  * is read as a delay, 0x92 is written on Ctrl-Alt-Del (we do not reset),
@@ -50,6 +52,8 @@ static const struct port_dev port_table[] = {
 /* 64 Ki counters (512 KiB of bss) beat a hash table in simplicity. */
 static uint64_t unknown_counts[65536];
 static uint64_t unknown_total;
+/* Accesses per table entry, counted here where the entry is found anyway. */
+static uint64_t device_in[PORT_TABLE_SIZE], device_out[PORT_TABLE_SIZE];
 
 const struct port_dev *ports_table(size_t *count)
 {
@@ -74,22 +78,28 @@ const struct port_dev *ports_lookup(uint16_t port)
 	return NULL;
 }
 
-static uint8_t in_byte(uint16_t port)
+/* first: the access's first byte, where it is counted for its device. */
+static uint8_t in_byte(uint16_t port, bool first)
 {
 	const struct port_dev *dev = ports_lookup(port);
 
-	if (dev)
+	if (dev) {
+		if (first)
+			device_in[dev - port_table]++;
 		return dev->in(port);
+	}
 	unknown_counts[port]++;
 	unknown_total++;
 	return 0xFF;
 }
 
-static void out_byte(uint16_t port, uint8_t value)
+static void out_byte(uint16_t port, uint8_t value, bool first)
 {
 	const struct port_dev *dev = ports_lookup(port);
 
 	if (dev) {
+		if (first)
+			device_out[dev - port_table]++;
 		dev->out(port, value);
 		return;
 	}
@@ -109,7 +119,7 @@ uint32_t ports_in(uint16_t port, unsigned int size)
 
 	/* Port numbers wrap at 0xFFFF, as on the bus. */
 	for (i = 0; i < n; i++)
-		value |= (uint32_t)in_byte((uint16_t)(port + i)) << (8 * i);
+		value |= (uint32_t)in_byte((uint16_t)(port + i), i == 0) << (8 * i);
 	return value;
 }
 
@@ -118,7 +128,7 @@ void ports_out(uint16_t port, unsigned int size, uint32_t value)
 	unsigned int i, n = access_bytes(size);
 
 	for (i = 0; i < n; i++)
-		out_byte((uint16_t)(port + i), (uint8_t)(value >> (8 * i)));
+		out_byte((uint16_t)(port + i), (uint8_t)(value >> (8 * i)), i == 0);
 }
 
 uint64_t ports_unknown_count(uint16_t port)
@@ -142,6 +152,16 @@ void ports_for_each_unknown(void (*fn)(uint16_t port, uint64_t count, void *ctx)
 			fn((uint16_t)port, unknown_counts[port], ctx);
 }
 
+void ports_for_each_device(void (*fn)(const char *name, uint64_t in, uint64_t out, void *ctx),
+			   void *ctx)
+{
+	size_t i;
+
+	for (i = 0; i < PORT_TABLE_SIZE; i++)
+		if (device_in[i] || device_out[i])
+			fn(port_table[i].name, device_in[i], device_out[i], ctx);
+}
+
 void ports_reset_unknown(void)
 {
 	uint32_t port;
@@ -161,4 +181,6 @@ void ports_init_devices(uint64_t ram_size, const struct serial_backend *serial)
 	pic_init();
 	acpi_init();
 	ports_reset_unknown();
+	memset(device_in, 0, sizeof(device_in));
+	memset(device_out, 0, sizeof(device_out));
 }

@@ -36,6 +36,12 @@ uint64_t ports_unknown_total(void);
 /* Calls fn for each unknown port touched, in port order. */
 void ports_for_each_unknown(void (*fn)(uint16_t port, uint64_t count, void *ctx), void *ctx);
 void ports_reset_unknown(void);
+/*
+ * Calls fn for each device accessed, in table order, with its accesses
+ * (a 2-byte access counts once, for the device at its first port).
+ */
+void ports_for_each_device(void (*fn)(const char *name, uint64_t in, uint64_t out, void *ctx),
+			   void *ctx);
 
 /* The whole table, for tests (sorted, non-overlapping). */
 const struct port_dev *ports_table(size_t *count);

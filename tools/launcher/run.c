@@ -146,7 +146,6 @@ static int handle_io(struct run_ctx *ctx)
 	data = (uint8_t *)run + run->io.data_offset;
 
 	for (i = 0; i < run->io.count; i++, data += size) {
-		const struct port_dev *dev = ports_lookup(port);
 		uint32_t value;
 
 		if (run->io.direction == KVM_EXIT_IO_OUT) {
@@ -156,7 +155,6 @@ static int handle_io(struct run_ctx *ctx)
 			value = ports_in(port, size);
 			store_le(data, size, value);
 		}
-		stats_port(dev ? dev->name : NULL, run->io.direction == KVM_EXIT_IO_OUT);
 		if (ctx->opt->trace)
 			trace_io(run, port, value);
 	}

@@ -19,17 +19,8 @@
 
 #define EXIT_REASONS	64	/* KVM_EXIT_* numbers are small */
 #define HYPERCALLS	16	/* numbers 0..15 by number, the rest as "other" */
-#define DEVICES		24
-
-struct device_count {
-	const char *name;
-	uint64_t in, out;
-};
-
 static uint64_t exits[EXIT_REASONS], exit_ns[EXIT_REASONS], exits_other;
 static uint64_t hypercalls[HYPERCALLS], hypercalls_other;
-static struct device_count devices[DEVICES];
-static uint64_t unknown_in, unknown_out;
 static uint64_t start_ns, guest_ns, timer_injected, idle_waits, idle_ns;
 
 uint64_t stats_now_ns(void)
@@ -58,30 +49,6 @@ void stats_exit(uint32_t reason, uint64_t handling_ns)
 	}
 	exits[reason]++;
 	exit_ns[reason] += handling_ns;
-}
-
-void stats_port(const char *device, int is_write)
-{
-	size_t i;
-
-	if (!device) {
-		if (is_write)
-			unknown_out++;
-		else
-			unknown_in++;
-		return;
-	}
-	/* Names come from the static port table, so pointers compare. */
-	for (i = 0; i < DEVICES && devices[i].name; i++)
-		if (devices[i].name == device)
-			break;
-	if (i == DEVICES)
-		return;
-	devices[i].name = device;
-	if (is_write)
-		devices[i].out++;
-	else
-		devices[i].in++;
 }
 
 void stats_hypercall(uint64_t nr)
@@ -154,6 +121,12 @@ static double percent(uint64_t part, uint64_t whole)
 	return whole ? 100.0 * (double)part / (double)whole : 0.0;
 }
 
+static void print_device(const char *name, uint64_t in, uint64_t n_out, void *ctx)
+{
+	fprintf((FILE *)ctx, "  %-20s %12llu %12llu\n", name, (unsigned long long)in,
+		(unsigned long long)n_out);
+}
+
 static void print_unknown_port(uint16_t port, uint64_t count, void *ctx)
 {
 	fprintf((FILE *)ctx, "  unknown port 0x%04x: %llu\n", port, (unsigned long long)count);
@@ -181,12 +154,10 @@ void stats_print(FILE *out)
 	fprintf(out, "  %-20s %12llu\n", "total", (unsigned long long)total);
 
 	fprintf(out, "  %-20s %12s %12s\n", "port device", "in", "out");
-	for (i = 0; i < DEVICES && devices[i].name; i++)
-		fprintf(out, "  %-20s %12llu %12llu\n", devices[i].name,
-			(unsigned long long)devices[i].in, (unsigned long long)devices[i].out);
-	if (unknown_in || unknown_out) {
-		fprintf(out, "  %-20s %12llu %12llu\n", "unknown ports",
-			(unsigned long long)unknown_in, (unsigned long long)unknown_out);
+	ports_for_each_device(print_device, out);
+	if (ports_unknown_total()) {
+		fprintf(out, "  unknown ports: %llu byte accesses\n",
+			(unsigned long long)ports_unknown_total());
 		ports_for_each_unknown(print_unknown_port, out);
 	}
 

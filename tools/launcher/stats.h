@@ -16,7 +16,6 @@ uint64_t stats_now_ns(void);
 void stats_start(void);
 void stats_in_guest(uint64_t ns);
 void stats_exit(uint32_t reason, uint64_t handling_ns);
-void stats_port(const char *device, int is_write);	/* device NULL: unknown */
 void stats_hypercall(uint64_t nr);
 void stats_timer_injected(void);
 void stats_idle_wait(uint64_t ns);	/* a wait for input while the guest idled */
