@@ -15,6 +15,18 @@ has() {
 	grep -qF -- "$2" $OUT/$1 || fail "$1: no '$2' in the output"
 }
 
+# on_tty NAME WHAT (--send KEYS | --signal N): jlaunch on a pseudo-terminal
+# once the prompt shows (jtest tty checks raw mode and the restore); its
+# output in $OUT/NAME.
+on_tty() {
+	name=$1 what=$2
+	shift 2
+	jtest tty --wait 'vm$ ' "$@" jlaunch >$OUT/$name 2>&1
+	rc=$?
+	cat $OUT/$name
+	[ $rc -eq 0 ] || fail "$what: a terminal check failed"
+}
+
 load_jvmm
 
 printf 'help\necho hello from   the pipe\nmem\ncpuid\nticks\nnosuchcommand\nexit\n' |
@@ -57,43 +69,28 @@ idle=$(sed -n 's/.*idle waits for input: \([0-9]*\).*/\1/p' $OUT/timer)
 [ "$idle" -gt 0 ] || fail "no idle waits while the guest sat at its prompt for 3 s"
 ok "a guest idle at its prompt made jlaunch wait for input ($idle waits) instead of spinning"
 
-jtest tty --wait 'vm$ ' --send 'echo typed on a terminal\rexit\r' jlaunch >$OUT/tty 2>&1
-rc=$?
-cat $OUT/tty
-[ $rc -eq 0 ] || fail "typing on a terminal: a terminal check failed"
+on_tty tty "typing on a terminal" --send 'echo typed on a terminal\rexit\r'
 has tty "exit status 0"
 [ "$(grep -c 'typed on a terminal' $OUT/tty)" -ge 2 ] || fail "the typed command was not echoed and run"
 ok "on a terminal: raw mode, typed keys reach the shell, restored after exit"
 
-jtest tty --wait 'vm$ ' --send '\x01x' jlaunch >$OUT/escape 2>&1
-rc=$?
-cat $OUT/escape
-[ $rc -eq 0 ] || fail "Ctrl-A x: a terminal check failed"
+on_tty escape "Ctrl-A x" --send '\x01x'
 has escape "jlaunch: quit (Ctrl-A x)"
 has escape "exit status 0"
 ok "Ctrl-A x quits with status 0 and restores the terminal"
 
-jtest tty --wait 'vm$ ' --send '\x01s\x01hecho after the keys\rexit\r' jlaunch >$OUT/keys 2>&1
-rc=$?
-cat $OUT/keys
-[ $rc -eq 0 ] || fail "Ctrl-A s / Ctrl-A h: a terminal check failed"
+on_tty keys "Ctrl-A s / Ctrl-A h" --send '\x01s\x01hecho after the keys\rexit\r'
 has keys "jlaunch: statistics after"
 has keys "Ctrl-A x  quit"
 has keys "exit status 0"
 [ "$(grep -c 'after the keys' $OUT/keys)" -ge 2 ] || fail "keys after the Ctrl-A sequences did not reach the guest"
 ok "Ctrl-A s prints statistics and Ctrl-A h the keys, without the guest seeing either"
 
-jtest tty --wait 'vm$ ' --signal 20 jlaunch >$OUT/ctrlz 2>&1
-rc=$?
-cat $OUT/ctrlz
-[ $rc -eq 0 ] || fail "Ctrl-Z (SIGTSTP): a terminal check failed"
+on_tty ctrlz "Ctrl-Z (SIGTSTP)" --signal 20
 has ctrlz "exit status 0"
 ok "Ctrl-Z: jlaunch stops with the terminal restored, and is raw again after SIGCONT"
 
-jtest tty --wait 'vm$ ' --signal 15 jlaunch >$OUT/sigterm 2>&1
-rc=$?
-cat $OUT/sigterm
-[ $rc -eq 0 ] || fail "SIGTERM: a terminal check failed"
+on_tty sigterm "SIGTERM" --signal 15
 has sigterm "exit status 143"
 expect_no_jvmm_objects "SIGTERM at the prompt"
 ok "SIGTERM at the prompt: status 143, terminal restored, VM freed"
