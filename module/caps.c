@@ -20,9 +20,9 @@
 #include <linux/smp.h>
 #include <linux/stddef.h>
 #include <asm/msr.h>
-#include <asm/processor.h>
 
 #include "caps.h"
+#include "compat.h"
 #include "vmx_arch.h"
 
 struct jvmm_caps jvmm_caps;
@@ -305,7 +305,7 @@ static const struct {
 
 static int read_cap_msr(u32 index, const char *name, u64 *val)
 {
-	if (rdmsrl_safe(index, val)) {
+	if (rdmsrq_safe(index, val)) {
 		pr_err("cannot load: reading %s (MSR 0x%x) faulted although CPUID reports VMX\n",
 		       name, index);
 		return -EOPNOTSUPP;
@@ -373,7 +373,7 @@ static int check_feature_control(void)
 {
 	u64 fc;
 
-	if (rdmsrl_safe(IA32_FEATURE_CONTROL, &fc)) {
+	if (rdmsrq_safe(IA32_FEATURE_CONTROL, &fc)) {
 		pr_err("cannot load: reading IA32_FEATURE_CONTROL (MSR 0x3a) faulted\n");
 		return -EOPNOTSUPP;
 	}
@@ -399,6 +399,24 @@ void jvmm_caps_log_summary(void)
 		caps->vmcs.pin & VMX_PIN_PREEMPTION_TIMER ? "yes" : "no",
 		1u << caps->preemption_timer_rate,
 		caps->msrs.basic & VMX_BASIC_TRUE_CONTROLS ? "yes" : "no");
+}
+
+/*
+ * The host kernel, as far as it matters to jvmm: @cr4 is CR4 as the CPU
+ * holds it.  A kernel with FRED (Flexible Return and Event Delivery)
+ * active takes events through FRED entry points, not the IDT: an NMI that
+ * arrives while a guest runs, which jvmm hands to the host with INT 2
+ * (run.c), would reach a handler that does not expect it.  KVM forwards
+ * it through an entry point the kernel exports to KVM only.  So jvmm
+ * refuses such hosts, with one line and -EOPNOTSUPP.
+ */
+int jvmm_caps_check_host(unsigned long cr4)
+{
+	if (cr4 & JVMM_CR4_FRED) {
+		pr_err("cannot load: the kernel uses FRED (CR4.FRED is set), and jvmm hands NMIs that arrive during a guest to the host through the IDT, which FRED kernels do not use; boot with fred=off to use jvmm\n");
+		return -EOPNOTSUPP;
+	}
+	return 0;
 }
 
 /* Probe the CPU we are loaded on; on success jvmm_caps is filled in. */

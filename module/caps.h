@@ -57,6 +57,7 @@ extern struct jvmm_caps jvmm_caps;
 
 /* caps.c */
 int jvmm_caps_probe(void);
+int jvmm_caps_check_host(unsigned long cr4);
 void jvmm_caps_log_summary(void);
 int jvmm_caps_evaluate(const struct jvmm_vmx_msrs *msrs, struct jvmm_caps *caps);
 bool jvmm_caps_cpu_matches(void);

@@ -81,8 +81,8 @@ SYM_FUNC_START(jvmm_vmx_enter)
 .Lresume:
 	vmresume
 	/*
-	 * A fault here means this CPU has left VMX operation under us (a
-	 * reboot notifier ran): report it as a failed entry, not an oops.
+	 * A fault here would mean this CPU is not in VMX operation (a bug in
+	 * the VMX section code): report it as a failed entry, not an oops.
 	 */
 	_ASM_EXTABLE(.Lvmlaunch, .Lvmfail)
 	_ASM_EXTABLE(.Lresume, .Lvmfail)

@@ -9,9 +9,14 @@
  * either "first touch of RAM" or "no slot here" (MMIO or a guest bug).
  *
  * Every pinned page is released when its slot is deleted or moved, or
- * when the VM goes away.  Changing a translation is followed by INVEPT on
- * every CPU: any of them may have run a vCPU of this VM and cached it,
- * and all of them are in VMX operation while jvmm is loaded.
+ * when the VM goes away.  Any CPU that ran a vCPU of this VM may cache
+ * its translations, but INVEPT only works in VMX operation, which a CPU
+ * holds only inside a VMX section.  So a change marks the EPT stale on
+ * every CPU and kicks every CPU out of its section (an IPI, which waits
+ * until each CPU has taken it, i.e. has interrupts on again); each CPU
+ * flushes when it next opens a section for this VM.  Only then are the
+ * old pages unpinned.  A new VM starts stale everywhere: its root table
+ * may be a page another EPT (ours, or kvm_intel's) used before.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
@@ -68,13 +73,16 @@ static unsigned int ept_index(u64 gpa, int level)
 	       (EPT_ENTRIES - 1);
 }
 
-int jvmm_ept_init(struct jvmm_ept *ept)
+int jvmm_ept_init(struct jvmm_vm *vm)
 {
+	struct jvmm_ept *ept = &vm->ept;
+
 	ept->pml4 = alloc_table();
 	if (!ept->pml4)
 		return -ENOMEM;
 	ept->eptp = __pa(ept->pml4) | EPTP_MEMTYPE_WB |
 		    ((EPT_LEVELS - 1) << EPTP_WALK_LENGTH_SHIFT);
+	cpumask_setall(&vm->ept_stale);
 	return 0;
 }
 
@@ -105,19 +113,28 @@ static u64 *walk(struct jvmm_ept *ept, u64 gpa, bool create)
 	return &table[ept_index(gpa, 1)];
 }
 
-static void flush_this_cpu(void *data)
+/* In a VMX section on @cpu: drop what this CPU may cache of a changed EPT. */
+void jvmm_ept_flush_this_cpu(struct jvmm_vm *vm, int cpu)
 {
-	const struct jvmm_ept *ept = data;
-
+	if (!cpumask_test_cpu(cpu, &vm->ept_stale) ||
+	    !cpumask_test_and_clear_cpu(cpu, &vm->ept_stale))
+		return;
 	if (jvmm_caps.invept_single)
-		vmx_invept(VMX_INVEPT_SINGLE_CONTEXT, ept->eptp);
+		vmx_invept(VMX_INVEPT_SINGLE_CONTEXT, vm->ept.eptp);
 	else
 		vmx_invept(VMX_INVEPT_ALL_CONTEXT, 0);
 }
 
-void jvmm_ept_flush(struct jvmm_vm *vm)
+/*
+ * After translations were removed: no CPU may use them from here on.
+ * Returns once every CPU has left the VMX section it was in.
+ */
+static void ept_invalidate(struct jvmm_vm *vm)
 {
-	on_each_cpu(flush_this_cpu, &vm->ept, 1);
+	cpumask_setall(&vm->ept_stale);
+	/* The mask is set before any CPU can take the IPI below. */
+	smp_mb();
+	kick_all_cpus_sync();
 }
 
 /*
@@ -148,7 +165,8 @@ int jvmm_ept_map_page(struct jvmm_vm *vm, u64 gpa, bool write)
 			ret = -EFAULT;
 			goto out;
 		}
-		slot->pages[idx] = page;
+		/* Published for lockless readers in VMX sections (vm.c). */
+		WRITE_ONCE(slot->pages[idx], page);
 		jvmm_stats_object_allocated(JVMM_OBJ_PINNED_PAGE);
 	}
 	leaf = walk(&vm->ept, gpa, true);
@@ -163,26 +181,30 @@ out:
 	return ret;
 }
 
-/* Drop every translation of @slot and unpin its pages.  vm->lock held. */
+/*
+ * Drop every translation of @slot and unpin its pages.  vm->lock held,
+ * and the slot is no longer in vm->slots, so no new reader finds it.
+ */
 void jvmm_ept_unmap_slot(struct jvmm_vm *vm, struct jvmm_slot *slot)
 {
-	bool flush = false;
 	u64 i, *leaf;
 
 	for (i = 0; i < slot->npages; i++) {
 		if (!slot->pages[i])
 			continue;
 		leaf = walk(&vm->ept, (slot->base_gfn + i) << PAGE_SHIFT, false);
-		if (leaf) {
+		if (leaf)
 			*leaf = 0;
-			flush = true;
-		}
+	}
+	/* Also waits out readers of the slot in VMX sections. */
+	ept_invalidate(vm);
+	for (i = 0; i < slot->npages; i++) {
+		if (!slot->pages[i])
+			continue;
 		unpin_user_page(slot->pages[i]);
 		slot->pages[i] = NULL;
 		jvmm_stats_object_freed(JVMM_OBJ_PINNED_PAGE);
 	}
-	if (flush)
-		jvmm_ept_flush(vm);
 }
 
 static void free_tables(u64 *table, int level)
@@ -197,12 +219,15 @@ static void free_tables(u64 *table, int level)
 	free_table(table);
 }
 
-/* Free the tables; every slot has been unmapped already. */
+/*
+ * Free the tables; every slot has been unmapped already and no vCPU can
+ * run.  What CPUs still cache of this EPT is flushed by whoever uses the
+ * root page next: a new VM of ours starts stale on every CPU.
+ */
 void jvmm_ept_destroy(struct jvmm_vm *vm)
 {
 	if (!vm->ept.pml4)
 		return;
-	jvmm_ept_flush(vm);
 	free_tables(vm->ept.pml4, EPT_LEVELS);
 	vm->ept.pml4 = NULL;
 }

@@ -91,27 +91,48 @@ static void enter_long_mode(struct jvmm_vcpu *vcpu)
 /*
  * With EPT, a guest using PAE paging outside long mode gets its four
  * PDPTEs from the VMCS at VM entry (SDM Vol. 3, "Loading Page-Directory-
- * Pointer-Table Entries"), so they are reloaded when a CR0/CR4 write or
- * KVM_SET_SREGS enters that mode.
+ * Pointer-Table Entries"), so a CR0/CR4 write that leaves the guest in
+ * that mode, and KVM_SET_SREGS, load them.  In long mode LME is set
+ * whenever PG is, so PAE paging without LME is exactly that mode.
  */
-int jvmm_load_pdptrs(struct jvmm_vcpu *vcpu)
+static bool needs_pdptrs(unsigned long cr0, unsigned long cr4, u64 efer)
+{
+	return (cr0 & X86_CR0_PG) && (cr4 & X86_CR4_PAE) && !(efer & EFER_LME);
+}
+
+bool jvmm_pdptrs_needed(struct jvmm_vcpu *vcpu)
+{
+	return needs_pdptrs(vcpu->cr0, vcpu->cr4, vcpu->efer);
+}
+
+void jvmm_write_pdptrs(const u64 *pdpte)
 {
 	static const u32 fields[NR_PDPTES] = {
 		VMCS_GUEST_PDPTE0, VMCS_GUEST_PDPTE1, VMCS_GUEST_PDPTE2, VMCS_GUEST_PDPTE3,
 	};
-	u64 pdpte[NR_PDPTES];
-	int i, ret;
+	int i;
 
-	if (!(vcpu->cr0 & X86_CR0_PG) || !(vcpu->cr4 & X86_CR4_PAE) ||
-	    (vcpu->efer & EFER_LMA))
-		return 0;
-	ret = jvmm_read_guest(vcpu->vm, vmcs_readl(VMCS_GUEST_CR3) & PDPTE_ADDR_MASK,
-			      pdpte, sizeof(pdpte));
-	if (ret)
-		return ret;
 	for (i = 0; i < NR_PDPTES; i++)
 		__vmcs_write(fields[i], pdpte[i]);
-	return 0;
+}
+
+/*
+ * Read the PDPTEs CR3 points to, from the VMX section: -EAGAIN asks the
+ * run loop to pin that page and retry the instruction (nothing has been
+ * changed yet), any other error is the #GP a bad CR3 gives.
+ */
+static int read_pdptrs(struct jvmm_vcpu *vcpu, unsigned long cr3, u64 *pdpte)
+{
+	u64 gpa = cr3 & PDPTE_ADDR_MASK;
+	int ret;
+
+	ret = jvmm_read_guest_atomic(vcpu->vm, gpa, pdpte, NR_PDPTES * sizeof(u64));
+	if (ret == -EAGAIN) {
+		vcpu->slow = JVMM_SLOW_MAP;
+		vcpu->slow_gpa = gpa;
+		vcpu->slow_write = false;
+	}
+	return ret;
 }
 
 /* CR0 as the guest writes it; -EINVAL for what hardware answers with #GP. */
@@ -142,7 +163,7 @@ int jvmm_set_cr0(struct jvmm_vcpu *vcpu, unsigned long cr0)
 		enter_long_mode(vcpu);
 	else if ((vcpu->efer & EFER_LMA) && !(cr0 & X86_CR0_PG))
 		set_long_mode_active(vcpu, false);
-	return jvmm_load_pdptrs(vcpu) ? -EINVAL : 0;
+	return 0;
 }
 
 int jvmm_set_cr4(struct jvmm_vcpu *vcpu, unsigned long cr4)
@@ -150,8 +171,15 @@ int jvmm_set_cr4(struct jvmm_vcpu *vcpu, unsigned long cr4)
 	const struct jvmm_vmx_msrs *m = &jvmm_caps.msrs;
 	unsigned long hw;
 
-	/* What the CPU cannot hold in VMX operation is reserved for the guest too. */
+	/*
+	 * What the CPU cannot hold in VMX operation is reserved for the guest
+	 * too, and so are protection keys (PKRU is not switched) and, without
+	 * XSAVE in the host, OSXSAVE (xfeatures.c).
+	 */
 	if (cr4 & ~m->cr4_fixed1)
+		return -EINVAL;
+	if ((cr4 & X86_CR4_PKE) ||
+	    ((cr4 & X86_CR4_OSXSAVE) && !jvmm_xfeatures_xsave()))
 		return -EINVAL;
 	if ((vcpu->efer & EFER_LMA) && !(cr4 & X86_CR4_PAE))
 		return -EINVAL;
@@ -161,7 +189,8 @@ int jvmm_set_cr4(struct jvmm_vcpu *vcpu, unsigned long cr4)
 	vmcs_writel(VMCS_GUEST_CR4, hw);
 	vmcs_writel(VMCS_CR4_READ_SHADOW, cr4);
 	vmcs_writel(VMCS_CR4_GUEST_HOST_MASK, ~0ul);
-	return jvmm_load_pdptrs(vcpu) ? -EINVAL : 0;
+	jvmm_fpu_sync_xcr0(&vcpu->fpu, cr4 & X86_CR4_OSXSAVE);
+	return 0;
 }
 
 /* EFER from KVM_SET_SREGS/KVM_SET_MSRS or the guest's WRMSR (exit_msr.c). */
@@ -174,18 +203,31 @@ int jvmm_set_efer(struct jvmm_vcpu *vcpu, u64 efer)
 	return 0;
 }
 
+/*
+ * MOV to CR0, CR3 (only when the CPU forces CR3-load exiting on) or CR4.
+ * The PDPTEs are read before anything changes, so that -EAGAIN (their
+ * page is not pinned yet) can retry the instruction.
+ */
 static int mov_to_cr(struct jvmm_vcpu *vcpu, unsigned int cr, unsigned long value)
 {
+	unsigned long cr0 = vcpu->cr0, cr4 = vcpu->cr4;
+	unsigned long cr3 = vmcs_readl(VMCS_GUEST_CR3);
+	u64 pdpte[NR_PDPTES];
+	bool pdptrs;
+	int ret = 0;
+
 	if (!in_64bit_mode())
 		value = (u32)value;
 	switch (cr) {
 	case 0:
-		return jvmm_set_cr0(vcpu, value);
-	case 3:		/* only if the CPU forces CR3-load exiting on */
-		vmcs_writel(VMCS_GUEST_CR3, value);
-		return jvmm_load_pdptrs(vcpu) ? -EINVAL : 0;
+		cr0 = value | X86_CR0_ET;
+		break;
+	case 3:
+		cr3 = value;
+		break;
 	case 4:
-		return jvmm_set_cr4(vcpu, value);
+		cr4 = value;
+		break;
 	case 8:
 		if (value & ~0xful)
 			return -EINVAL;
@@ -194,6 +236,21 @@ static int mov_to_cr(struct jvmm_vcpu *vcpu, unsigned int cr, unsigned long valu
 	default:
 		return -EINVAL;
 	}
+	pdptrs = needs_pdptrs(cr0, cr4, vcpu->efer);
+	if (pdptrs) {
+		ret = read_pdptrs(vcpu, cr3, pdpte);
+		if (ret)
+			return ret == -EAGAIN ? ret : -EINVAL;
+	}
+	if (cr == 0)
+		ret = jvmm_set_cr0(vcpu, value);
+	else if (cr == 4)
+		ret = jvmm_set_cr4(vcpu, value);
+	else
+		vmcs_writel(VMCS_GUEST_CR3, value);
+	if (!ret && pdptrs)
+		jvmm_write_pdptrs(pdpte);
+	return ret;
 }
 
 static int mov_from_cr(struct jvmm_vcpu *vcpu, unsigned int cr, unsigned long *value)
@@ -221,6 +278,8 @@ int jvmm_handle_cr_access(struct jvmm_vcpu *vcpu)
 	switch ((qual >> CR_QUAL_TYPE_SHIFT) & CR_QUAL_TYPE_MASK) {
 	case CR_TYPE_MOV_TO_CR:
 		ret = mov_to_cr(vcpu, cr, get_gpr(vcpu, reg));
+		if (ret == -EAGAIN)
+			return JVMM_EXIT_SLOW;
 		break;
 	case CR_TYPE_MOV_FROM_CR:
 		ret = mov_from_cr(vcpu, cr, &value);
@@ -237,8 +296,8 @@ int jvmm_handle_cr_access(struct jvmm_vcpu *vcpu)
 	}
 	if (ret) {
 		jvmm_vcpu_inject_exception(vcpu, VECTOR_GP, true, 0);
-		return 1;
+		return JVMM_EXIT_RESUME;
 	}
 	jvmm_vcpu_skip_instruction(vcpu);
-	return 1;
+	return JVMM_EXIT_RESUME;
 }

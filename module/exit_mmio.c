@@ -41,11 +41,27 @@
 #define REX_W			BIT(3)
 #define REX_R			BIT(2)
 
+/*
+ * Guest memory, read from the VMX section.  -EAGAIN: the page is not
+ * pinned yet; the run loop pins it and the instruction runs again.
+ */
+static int read_guest(struct jvmm_vcpu *vcpu, u64 gpa, void *buf, unsigned int len)
+{
+	int ret = jvmm_read_guest_atomic(vcpu->vm, gpa, buf, len);
+
+	if (ret == -EAGAIN) {
+		vcpu->slow = JVMM_SLOW_MAP;
+		vcpu->slow_gpa = gpa;
+		vcpu->slow_write = false;
+	}
+	return ret;
+}
+
 /* Read one guest page-table entry of @size bytes at @gpa. */
 static int read_pte(struct jvmm_vcpu *vcpu, u64 gpa, unsigned int size, u64 *pte)
 {
 	*pte = 0;
-	return jvmm_read_guest(vcpu->vm, gpa, pte, size);
+	return read_guest(vcpu, gpa, pte, size);
 }
 
 /*
@@ -128,7 +144,9 @@ static int fetch_instruction(struct jvmm_vcpu *vcpu, u8 *insn)
 			      PAGE_SIZE - ((la + done) & ~PAGE_MASK));
 		ret = linear_to_gpa(vcpu, la + done, &gpa);
 		if (!ret)
-			ret = jvmm_read_guest(vcpu->vm, gpa, insn + done, chunk);
+			ret = read_guest(vcpu, gpa, insn + done, chunk);
+		if (ret == -EAGAIN)
+			return ret;
 		if (ret)
 			return done ? 0 : ret;	/* a short tail is fine if the MOV fits */
 		done += chunk;
@@ -253,9 +271,9 @@ static int decode_mov(struct jvmm_vcpu *vcpu, const u8 *insn, struct mmio_insn *
 }
 
 /*
- * Called on an EPT violation at @gpa outside every slot.  Fills kvm_run
- * for KVM_EXIT_MMIO and returns 0, or stops the VM if the instruction is
- * not one we decode.
+ * Called on an EPT violation at @gpa outside every slot, in the VMX
+ * section.  Fills kvm_run for KVM_EXIT_MMIO and returns 0, or stops the
+ * VM if the instruction is not one we decode.
  */
 int jvmm_handle_mmio(struct jvmm_vcpu *vcpu, u64 gpa)
 {
@@ -264,9 +282,12 @@ int jvmm_handle_mmio(struct jvmm_vcpu *vcpu, u64 gpa)
 	u8 insn[MAX_INSN_LEN + 16] = {};
 	struct mmio_insn d;
 	u64 data;
+	int ret;
 
-	if (fetch_instruction(vcpu, insn) || decode_mov(vcpu, insn, &d) ||
-	    d.len > MAX_INSN_LEN)
+	ret = fetch_instruction(vcpu, insn);
+	if (ret == -EAGAIN)
+		return JVMM_EXIT_SLOW;
+	if (ret || decode_mov(vcpu, insn, &d) || d.len > MAX_INSN_LEN)
 		return jvmm_vcpu_internal_error(vcpu, KVM_INTERNAL_ERROR_EMULATION, 4,
 						(u64)vcpu->exit_reason,
 						(u64)vcpu->exit_qualification, gpa,

@@ -10,18 +10,18 @@
  * guest, as it would on a CPU without that MSR.
  *
  * The SYSCALL MSRs and KERNEL_GS_BASE are not switched by VMX.  The guest's
- * values live in the vCPU and reach the CPU only around VM entry, with
- * interrupts off: KERNEL_GS_BASE always (the guest's SWAPGS would
- * otherwise swap the host's value), the SYSCALL MSRs once the guest has
- * written one.  The host never runs with a guest value.
+ * values live in the vCPU and are in the CPU only during a run section
+ * (run.c), with interrupts off: KERNEL_GS_BASE always (the guest's SWAPGS
+ * would otherwise swap the host's value), the SYSCALL MSRs once the guest
+ * has written one.  The host never runs with a guest value outside one.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
 #include <linux/gfp.h>
 #include <linux/mm.h>
 #include <asm/msr.h>
-#include <asm/fpu/xcr.h>
 
+#include "compat.h"
 #include "jvmm.h"
 #include "vmcs.h"
 
@@ -102,6 +102,9 @@ int jvmm_msr_get(struct jvmm_vcpu *vcpu, u32 index, u64 *value)
 		*value = vcpu->sfmask;
 		break;
 	case MSR_KERNEL_GS_BASE:
+		/* In a run section the CPU has it (SWAPGS does not exit). */
+		if (vcpu->host.msrs_loaded)
+			rdmsrq(MSR_KERNEL_GS_BASE, vcpu->kernel_gs_base);
 		*value = vcpu->kernel_gs_base;
 		break;
 	case MSR_FS_BASE:
@@ -151,6 +154,24 @@ static bool is_canonical(u64 addr)
 	return (u64)((s64)(addr << 16) >> 16) == addr;
 }
 
+/* Save the host's SYSCALL MSRs and load the guest's; in a run section. */
+static void load_guest_syscall_msrs(struct jvmm_vcpu *vcpu)
+{
+	struct jvmm_host_state *h = &vcpu->host;
+
+	if (!h->syscall_msrs_loaded) {
+		rdmsrq(MSR_STAR, h->star);
+		rdmsrq(MSR_LSTAR, h->lstar);
+		rdmsrq(MSR_CSTAR, h->cstar);
+		rdmsrq(MSR_SYSCALL_MASK, h->sfmask);
+		h->syscall_msrs_loaded = true;
+	}
+	wrmsrq(MSR_STAR, vcpu->star);
+	wrmsrq(MSR_LSTAR, vcpu->lstar);
+	wrmsrq(MSR_CSTAR, vcpu->cstar);
+	wrmsrq(MSR_SYSCALL_MASK, vcpu->sfmask);
+}
+
 /*
  * Write an MSR.  @host: from KVM_SET_MSRS, which may set what the guest
  * cannot (EFER.LMA).  -EINVAL: #GP for the guest, a stop for KVM_SET_MSRS.
@@ -177,16 +198,19 @@ int jvmm_msr_set(struct jvmm_vcpu *vcpu, u32 index, u64 value, bool host)
 	case MSR_GS_BASE:
 		if (!is_canonical(value))
 			return -EINVAL;
-		if (index == MSR_LSTAR)
+		if (index == MSR_LSTAR) {
 			vcpu->lstar = value;
-		else if (index == MSR_CSTAR)
+		} else if (index == MSR_CSTAR) {
 			vcpu->cstar = value;
-		else if (index == MSR_KERNEL_GS_BASE)
+		} else if (index == MSR_KERNEL_GS_BASE) {
 			vcpu->kernel_gs_base = value;
-		else if (index == MSR_FS_BASE)
+			if (vcpu->host.msrs_loaded)
+				wrmsrq(MSR_KERNEL_GS_BASE, value);
+		} else if (index == MSR_FS_BASE) {
 			vmcs_writel(VMCS_GUEST_FS_BASE, value);
-		else
+		} else {
 			vmcs_writel(VMCS_GUEST_GS_BASE, value);
+		}
 		break;
 	case MSR_SYSCALL_MASK:
 		vcpu->sfmask = value;
@@ -218,8 +242,12 @@ int jvmm_msr_set(struct jvmm_vcpu *vcpu, u32 index, u64 value, bool host)
 		return -EINVAL;
 	}
 	if (index == MSR_STAR || index == MSR_LSTAR || index == MSR_CSTAR ||
-	    index == MSR_SYSCALL_MASK)
+	    index == MSR_SYSCALL_MASK) {
 		vcpu->syscall_msrs_dirty = true;
+		/* The guest runs on in this section with its new value. */
+		if (vcpu->host.msrs_loaded)
+			load_guest_syscall_msrs(vcpu);
+	}
 	return 0;
 }
 
@@ -255,37 +283,34 @@ int jvmm_handle_wrmsr(struct jvmm_vcpu *vcpu)
 	return 1;
 }
 
-/* Interrupts off from here to jvmm_msr_switch_to_host(). */
+/*
+ * At the start of a run section, interrupts off: the host's values are
+ * saved and the guest's loaded, until jvmm_msr_switch_to_host().
+ */
 void jvmm_msr_switch_to_guest(struct jvmm_vcpu *vcpu)
 {
-	rdmsrl(MSR_KERNEL_GS_BASE, vcpu->host_kernel_gs_base);
-	wrmsrl(MSR_KERNEL_GS_BASE, vcpu->kernel_gs_base);
-	if (vcpu->syscall_msrs_dirty) {
-		rdmsrl(MSR_STAR, vcpu->host_star);
-		rdmsrl(MSR_LSTAR, vcpu->host_lstar);
-		rdmsrl(MSR_CSTAR, vcpu->host_cstar);
-		rdmsrl(MSR_SYSCALL_MASK, vcpu->host_sfmask);
-		wrmsrl(MSR_STAR, vcpu->star);
-		wrmsrl(MSR_LSTAR, vcpu->lstar);
-		wrmsrl(MSR_CSTAR, vcpu->cstar);
-		wrmsrl(MSR_SYSCALL_MASK, vcpu->sfmask);
-	}
-	vcpu->host_xcr0 = xgetbv(XCR_XFEATURE_ENABLED_MASK);
-	if ((vcpu->cr4 & X86_CR4_OSXSAVE) && vcpu->xcr0 != vcpu->host_xcr0)
-		xsetbv(XCR_XFEATURE_ENABLED_MASK, vcpu->xcr0);
+	struct jvmm_host_state *h = &vcpu->host;
+
+	rdmsrq(MSR_KERNEL_GS_BASE, h->kernel_gs_base);
+	wrmsrq(MSR_KERNEL_GS_BASE, vcpu->kernel_gs_base);
+	h->msrs_loaded = true;
+	if (vcpu->syscall_msrs_dirty)
+		load_guest_syscall_msrs(vcpu);
 }
 
 void jvmm_msr_switch_to_host(struct jvmm_vcpu *vcpu)
 {
+	struct jvmm_host_state *h = &vcpu->host;
+
 	/* SWAPGS in the guest changes it without an exit: read it back. */
-	rdmsrl(MSR_KERNEL_GS_BASE, vcpu->kernel_gs_base);
-	wrmsrl(MSR_KERNEL_GS_BASE, vcpu->host_kernel_gs_base);
-	if (vcpu->syscall_msrs_dirty) {
-		wrmsrl(MSR_STAR, vcpu->host_star);
-		wrmsrl(MSR_LSTAR, vcpu->host_lstar);
-		wrmsrl(MSR_CSTAR, vcpu->host_cstar);
-		wrmsrl(MSR_SYSCALL_MASK, vcpu->host_sfmask);
+	rdmsrq(MSR_KERNEL_GS_BASE, vcpu->kernel_gs_base);
+	wrmsrq(MSR_KERNEL_GS_BASE, h->kernel_gs_base);
+	if (h->syscall_msrs_loaded) {
+		wrmsrq(MSR_STAR, h->star);
+		wrmsrq(MSR_LSTAR, h->lstar);
+		wrmsrq(MSR_CSTAR, h->cstar);
+		wrmsrq(MSR_SYSCALL_MASK, h->sfmask);
+		h->syscall_msrs_loaded = false;
 	}
-	if ((vcpu->cr4 & X86_CR4_OSXSAVE) && vcpu->xcr0 != vcpu->host_xcr0)
-		xsetbv(XCR_XFEATURE_ENABLED_MASK, vcpu->host_xcr0);
+	h->msrs_loaded = false;
 }

@@ -5,21 +5,25 @@
  * short handlers.  Control-register and MSR exits live in exit_cr.c and
  * exit_msr.c.
  *
- * A handler returns 1 to re-enter the guest at once, 0 to return to
- * userspace with kvm_run filled in, or a negative errno for KVM_RUN to
- * fail with.  Exits we do not handle stop the VM with
- * KVM_EXIT_INTERNAL_ERROR naming the reason; nothing a guest does can
- * make jvmm loop, oops or warn.
+ * Handlers run in the VMX section (run.c), with interrupts off: they may
+ * not sleep.  A handler returns JVMM_EXIT_RESUME to re-enter the guest at
+ * once, JVMM_EXIT_USER to return to userspace with kvm_run filled in,
+ * JVMM_EXIT_SLOW to have the section closed first and vcpu->slow done
+ * (the host interrupt or NMI behind the exit is taken then), or a
+ * negative errno for KVM_RUN to fail with.  Exits we do not handle stop
+ * the VM with KVM_EXIT_INTERNAL_ERROR naming the reason; nothing a guest
+ * does can make jvmm loop, oops or warn.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
 #include <linux/kernel.h>
 #include <linux/nospec.h>
 #include <asm/fpu/xcr.h>
-#include <asm/processor.h>
 
 #include "../uapi/jvmm.h"
+#include "compat.h"
 #include "jvmm.h"
+#include "stats.h"
 #include "trace.h"
 #include "vmcs.h"
 
@@ -67,23 +71,27 @@ static int handle_triple_fault(struct jvmm_vcpu *vcpu)
 	return 0;
 }
 
-/* The interrupt itself was taken by the host when interrupts came back on. */
+/* The interrupt is the host's: it is taken when the section ends. */
 static int handle_external_interrupt(struct jvmm_vcpu *vcpu)
 {
-	return 1;
+	vcpu->slow = JVMM_SLOW_NONE;
+	return JVMM_EXIT_SLOW;
 }
 
 /*
- * With NMI exiting, an NMI meant for the host ends up here.  It was
- * handed to the host's handler right after the exit, in the run loop,
- * before interrupts came back on.
+ * With NMI exiting, an NMI meant for the host ends up here.  It is handed
+ * to the host's handler when the section ends (run.c), before interrupts
+ * come back on.
  */
 static int handle_exception_nmi(struct jvmm_vcpu *vcpu)
 {
 	u32 info = vmcs_read32(VMCS_EXIT_INTERRUPTION_INFO);
 
-	if ((info & EXIT_INTR_INFO_TYPE_MASK) == EXIT_INTR_INFO_TYPE_NMI)
-		return 1;
+	if ((info & EXIT_INTR_INFO_TYPE_MASK) == EXIT_INTR_INFO_TYPE_NMI) {
+		vcpu->forward_nmi = true;
+		vcpu->slow = JVMM_SLOW_NONE;
+		return JVMM_EXIT_SLOW;
+	}
 	/* The exception bitmap is empty: no other exception should exit. */
 	return jvmm_vcpu_internal_error(vcpu, KVM_INTERNAL_ERROR_UNEXPECTED_EXIT_REASON,
 					2, (u64)vcpu->exit_reason, (u64)info);
@@ -124,8 +132,9 @@ static const struct kvm_cpuid_entry2 *find_cpuid(struct jvmm_vcpu *vcpu,
 /*
  * CPUID: what KVM_SET_CPUID2 said, else the host's own leaves.  Either
  * way VMX is hidden (jvmm does not nest), and so are MONITOR/MWAIT and
- * SMX, whose instructions raise #UD in the guest; OSXSAVE follows the
- * guest's CR4 and the APIC id is the vCPU's, as on hardware.
+ * SMX, whose instructions raise #UD in the guest, and the state jvmm
+ * does not switch (PKRU, AMX: xfeatures.c); OSXSAVE follows the guest's CR4
+ * and the APIC id is the vCPU's, as on hardware.
  */
 static int handle_cpuid(struct jvmm_vcpu *vcpu)
 {
@@ -154,6 +163,7 @@ static int handle_cpuid(struct jvmm_vcpu *vcpu)
 			ebx = (ebx & ~GENMASK(31, CPUID_1_EBX_APIC_ID_SHIFT)) |
 			      (vcpu->id << CPUID_1_EBX_APIC_ID_SHIFT);
 	}
+	jvmm_xfeatures_adjust_cpuid(vcpu->fpu.xcr0, function, index, &eax, &ebx, &ecx, &edx);
 	write_cpuid_result(vcpu, eax, ebx, ecx, edx);
 	jvmm_vcpu_skip_instruction(vcpu);
 	return 1;
@@ -285,42 +295,40 @@ static int handle_dr_access(struct jvmm_vcpu *vcpu)
 
 /*
  * XSETBV always exits (SDM Vol. 3, "Instructions That Cause VM Exits
- * Unconditionally").  Accept what the host itself could load into XCR0
- * and the architecture allows; everything else is the #GP hardware would
- * raise.  The run loop loads the guest's XCR0 around entry.
+ * Unconditionally").  Accept what the architecture allows of the state
+ * components jvmm switches (xfeatures.c); everything else is the #GP hardware
+ * would raise.  The guest's state is loaded here, so its new XCR0 is too.
  */
 static int handle_xsetbv(struct jvmm_vcpu *vcpu)
 {
 	u64 value = (u32)vcpu->regs.gpr[JVMM_RAX] |
 		    ((u64)(u32)vcpu->regs.gpr[JVMM_RDX] << 32);
-	u64 host_xcr0 = xgetbv(XCR_XFEATURE_ENABLED_MASK);
 
 	if ((u32)vcpu->regs.gpr[JVMM_RCX] != XCR_XFEATURE_ENABLED_MASK ||
 	    jvmm_vcpu_cpl(vcpu) || !(vcpu->cr4 & X86_CR4_OSXSAVE) ||
-	    !(value & XFEATURE_MASK_FP) || (value & ~host_xcr0) ||
-	    ((value & XFEATURE_MASK_YMM) && !(value & XFEATURE_MASK_SSE)))
+	    !jvmm_xcr0_valid(value))
 		return handle_gp(vcpu);
-	vcpu->xcr0 = value;
+	vcpu->fpu.xcr0 = value;
+	jvmm_fpu_sync_xcr0(&vcpu->fpu, true);
 	jvmm_vcpu_skip_instruction(vcpu);
-	return 1;
+	return JVMM_EXIT_RESUME;
 }
 
 /*
- * An EPT violation is the first touch of a RAM page (map it and retry
- * the instruction) or an access outside every slot (exit_mmio.c).
+ * An EPT violation is the first touch of a RAM page (pin and map it
+ * outside the section, where that may sleep, and retry the instruction)
+ * or an access outside every slot (exit_mmio.c).
  */
 static int handle_ept_violation(struct jvmm_vcpu *vcpu)
 {
 	u64 gpa = vmcs_read64(VMCS_GUEST_PHYSICAL_ADDRESS);
-	int ret;
 
-	ret = jvmm_ept_map_page(vcpu->vm, gpa,
-				vcpu->exit_qualification & EPT_QUAL_WRITE);
-	if (!ret)
-		return 1;
-	if (ret == -ENOENT)
+	if (!jvmm_vm_find_slot(vcpu->vm, gpa >> PAGE_SHIFT))
 		return jvmm_handle_mmio(vcpu, gpa);
-	return ret;
+	vcpu->slow = JVMM_SLOW_MAP;
+	vcpu->slow_gpa = gpa;
+	vcpu->slow_write = vcpu->exit_qualification & EPT_QUAL_WRITE;
+	return JVMM_EXIT_SLOW;
 }
 
 typedef int (*exit_handler_t)(struct jvmm_vcpu *vcpu);
@@ -412,6 +420,7 @@ int jvmm_handle_exit(struct jvmm_vcpu *vcpu)
 		return 0;
 	}
 	requeue_interrupted_event(vcpu);
+	jvmm_stats_count_exit();
 	if (basic <= VMX_EXIT_REASON_MAX)
 		vcpu->vm->stats.exits[basic]++;
 	if (basic >= ARRAY_SIZE(exit_handlers))

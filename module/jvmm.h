@@ -16,11 +16,11 @@
 #include <linux/preempt.h>
 #include <linux/refcount.h>
 #include <linux/types.h>
-#include <asm/fpu/api.h>
-#include <asm/fpu/types.h>
+#include <linux/cpumask.h>
 
 #include "caps.h"
 #include "vmx_arch.h"
+#include "xfeatures.h"
 
 #define JVMM_MAX_SLOTS		32
 #define JVMM_MAX_VCPUS		8
@@ -67,8 +67,15 @@ struct jvmm_vm {
 	refcount_t refs;		/* the VM fd and every vCPU fd */
 	struct mm_struct *mm;		/* guest RAM lives in this address space */
 	struct mutex lock;		/* slots, EPT, the vCPU table */
+	/*
+	 * Written under @lock; read without it in VMX sections (interrupts
+	 * off), which is safe because a slot is unpublished, then every CPU
+	 * is kicked out of its section, before the slot or its pages go.
+	 */
 	struct jvmm_slot *slots[JVMM_MAX_SLOTS];
 	struct jvmm_ept ept;
+	/* CPUs that may cache stale translations of this EPT (ept.c). */
+	cpumask_t ept_stale;
 	struct jvmm_vcpu *vcpus[JVMM_MAX_VCPUS];
 	unsigned int nr_vcpus;
 	struct jvmm_stats stats;
@@ -85,8 +92,43 @@ enum jvmm_pending {
 	JVMM_PENDING_SKIP,		/* nothing to write back (OUT, MMIO write) */
 };
 
+/*
+ * What an exit handler returns (besides a negative errno): enter the
+ * guest again in the same VMX section, return to userspace, or close the
+ * section first and do what vcpu->slow says, where sleeping is allowed.
+ */
+enum jvmm_exit_action {
+	JVMM_EXIT_USER = 0,
+	JVMM_EXIT_RESUME = 1,
+	JVMM_EXIT_SLOW = 2,
+};
+
+/* Work an exit leaves for outside the VMX section (run.c). */
+enum jvmm_slow_work {
+	JVMM_SLOW_NONE,		/* only let interrupts in, then go on */
+	JVMM_SLOW_MAP,		/* pin and map slow_gpa, then retry the instruction */
+};
+
 /* The kvm_run page is followed by the port I/O data page (run->io.data_offset). */
 #define PIO_DATA_OFFSET		PAGE_SIZE
+
+/* The guest's x87/SSE/AVX state, jvmm's own (fpu.c). */
+struct jvmm_guest_fpu {
+	void *area;			/* XSAVE (or FXSAVE) image, one page */
+	u64 xcr0;			/* what the guest wrote with XSETBV */
+	u64 hw_xcr0;			/* XCR0 in the CPU while loaded */
+	bool loaded;			/* in the CPU's registers right now */
+};
+
+/* Host state a VMX section saves at its start and restores at its end. */
+struct jvmm_host_state {
+	u16 ds, es, fs, gs;
+	unsigned long fs_base, kernel_gs_base;
+	u64 star, lstar, cstar, sfmask;
+	u64 debugctl;
+	bool msrs_loaded;		/* the guest's KERNEL_GS_BASE is in the CPU */
+	bool syscall_msrs_loaded;	/* and its SYSCALL MSRs */
+};
 
 struct jvmm_vcpu {
 	struct jvmm_vm *vm;
@@ -97,27 +139,30 @@ struct jvmm_vcpu {
 	struct jvmm_guest_regs regs;
 	unsigned long cr2;
 
-	/* The VMCS and where it is loaded; see vmcs.c. */
+	/*
+	 * The VMCS.  It is current on a CPU only inside a VMX section
+	 * (vmcs.c), and cleared to memory at the end of every section.
+	 */
 	void *vmcs;
-	int cpu;			/* -1: not loaded on any CPU */
-	struct list_head loaded_link;	/* on that CPU's list, see vmcs.c */
-	bool launched;
-	struct preempt_notifier preempt_notifier;
+	int cpu;			/* CPU of the open section, or -1 */
+	int last_cpu;			/* CPU of the last section, or -1 */
+	bool vmcs_fresh;		/* never VMCLEARed: do that before VMPTRLD */
+	bool launched;			/* VMLAUNCHed in this section */
+	unsigned long vmcs_host_cr3, vmcs_host_cr4;	/* as last written */
 	u16 vpid;
+	struct jvmm_host_state host;
 
 	/* What the guest believes CR0, CR4 and EFER hold. */
 	unsigned long cr0;
 	unsigned long cr4;
 	u64 efer;
-	u64 xcr0, host_xcr0;
 
-	/* MSRs the CPU does not switch: guest values, loaded only around entry. */
+	/* MSRs the CPU does not switch: guest values, loaded only in a section. */
 	u64 star, lstar, cstar, sfmask, kernel_gs_base;
-	u64 host_star, host_lstar, host_cstar, host_sfmask, host_kernel_gs_base;
-	bool syscall_msrs_dirty;	/* the guest wrote one: swap around entry */
+	bool syscall_msrs_dirty;	/* the guest wrote one: swap in sections */
 	u64 tsc_aux;
 
-	struct fpu_guest fpu;
+	struct jvmm_guest_fpu fpu;
 
 	/* KVM_SET_CPUID2, or none: the host's leaves with VMX hidden. */
 	struct kvm_cpuid_entry2 *cpuid;
@@ -127,6 +172,10 @@ struct jvmm_vcpu {
 	u32 exit_reason;
 	unsigned long exit_qualification;
 	u32 exit_instruction_length;
+	bool forward_nmi;		/* the exit was a host NMI */
+	enum jvmm_slow_work slow;
+	u64 slow_gpa;
+	bool slow_write;
 
 	enum jvmm_pending pending;
 	unsigned int pending_reg;	/* MMIO read destination */
@@ -143,9 +192,11 @@ struct jvmm_vcpu {
 /* main.c */
 extern bool jvmm_trace_exits;
 
-/* vmxon.c: VMX operation on every online CPU */
-int jvmm_vmx_enable_all(void);
-void jvmm_vmx_disable_all(void);
+/* vmxon.c: VMX operation, per CPU, only inside VMX sections */
+int jvmm_vmxon_init(void);
+void jvmm_vmxon_exit(void);
+int jvmm_vmx_on(unsigned long *host_cr4);
+void jvmm_vmx_off(void);
 
 /* dev.c: /dev/jvmm and the system ioctls */
 int jvmm_dev_register(umode_t mode);
@@ -156,16 +207,25 @@ int jvmm_vm_create(unsigned long type);
 void jvmm_vm_put(struct jvmm_vm *vm);
 struct jvmm_slot *jvmm_vm_find_slot(struct jvmm_vm *vm, u64 gfn);
 int jvmm_read_guest(struct jvmm_vm *vm, u64 gpa, void *buf, unsigned int len);
+int jvmm_read_guest_atomic(struct jvmm_vm *vm, u64 gpa, void *buf, unsigned int len);
 long jvmm_check_extension(long ext);
 
 /* ept.c: the guest-physical address space */
-int jvmm_ept_init(struct jvmm_ept *ept);
+int jvmm_ept_init(struct jvmm_vm *vm);
 void jvmm_ept_destroy(struct jvmm_vm *vm);
 int jvmm_ept_map_page(struct jvmm_vm *vm, u64 gpa, bool write);
 void jvmm_ept_unmap_slot(struct jvmm_vm *vm, struct jvmm_slot *slot);
-void jvmm_ept_flush(struct jvmm_vm *vm);
+void jvmm_ept_flush_this_cpu(struct jvmm_vm *vm, int cpu);
 
-/* vcpu.c: vCPU objects, registers, the run loop */
+/* fpu.c: the guest's FPU state (what it may hold: xfeatures.h) */
+int jvmm_fpu_init(void);
+int jvmm_fpu_alloc(struct jvmm_guest_fpu *fpu);
+void jvmm_fpu_free(struct jvmm_guest_fpu *fpu);
+void jvmm_fpu_load(struct jvmm_guest_fpu *fpu, bool osxsave);
+void jvmm_fpu_put(struct jvmm_guest_fpu *fpu);
+void jvmm_fpu_sync_xcr0(struct jvmm_guest_fpu *fpu, bool osxsave);
+
+/* vcpu.c: vCPU objects and their file descriptor */
 int jvmm_vcpu_create(struct jvmm_vm *vm, unsigned long id);
 void jvmm_vcpu_free(struct jvmm_vcpu *vcpu);
 unsigned long jvmm_vcpu_rsp(struct jvmm_vcpu *vcpu);
@@ -174,19 +234,18 @@ void jvmm_vcpu_inject_exception(struct jvmm_vcpu *vcpu, u8 vector, bool has_erro
 int jvmm_vcpu_internal_error(struct jvmm_vcpu *vcpu, u32 suberror, int ndata, ...);
 unsigned int jvmm_vcpu_cpl(struct jvmm_vcpu *vcpu);
 
+/* run.c: KVM_RUN, the world switch around entry.S */
+int jvmm_vcpu_run(struct jvmm_vcpu *vcpu);
+
 /* vcpu_regs.c: KVM_GET/SET_REGS, SREGS, MSRS, KVM_SET_CPUID2 */
 long jvmm_vcpu_state_ioctl(struct jvmm_vcpu *vcpu, unsigned int ioctl, void __user *argp);
 
-/* vmcs.c: VMCS life cycle and initial state */
-void jvmm_vmcs_init(void);
-void jvmm_vmcs_clear_all_on_this_cpu(void);
+/* vmcs.c: VMX sections, VMCS life cycle and initial state */
 void *jvmm_vmcs_alloc(void);
 void jvmm_vmcs_free(void *vmcs);
+int jvmm_vcpu_section_open(struct jvmm_vcpu *vcpu);
+void jvmm_vcpu_section_close(struct jvmm_vcpu *vcpu);
 void jvmm_vmcs_setup(struct jvmm_vcpu *vcpu);
-void jvmm_vmcs_load(struct jvmm_vcpu *vcpu, int cpu);
-void jvmm_vmcs_put(struct jvmm_vcpu *vcpu);
-void jvmm_vmcs_clear(struct jvmm_vcpu *vcpu);
-void jvmm_vmcs_update_host_state(void);
 void jvmm_vmcs_report_error(const char *what);
 
 /* exits.c: the exit-handler table */
@@ -197,7 +256,8 @@ int jvmm_handle_cr_access(struct jvmm_vcpu *vcpu);
 int jvmm_set_cr0(struct jvmm_vcpu *vcpu, unsigned long cr0);
 int jvmm_set_cr4(struct jvmm_vcpu *vcpu, unsigned long cr4);
 int jvmm_set_efer(struct jvmm_vcpu *vcpu, u64 efer);
-int jvmm_load_pdptrs(struct jvmm_vcpu *vcpu);
+bool jvmm_pdptrs_needed(struct jvmm_vcpu *vcpu);
+void jvmm_write_pdptrs(const u64 *pdpte);
 
 /* exit_mmio.c: accesses outside every memory slot */
 int jvmm_handle_mmio(struct jvmm_vcpu *vcpu, u64 gpa);

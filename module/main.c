@@ -3,9 +3,10 @@
  * main.c - jvmm.ko: a small Intel VMX hypervisor behind a KVM-compatible ABI.
  *
  * Loading happens in steps, each undone in reverse order at unload or when
- * a later step fails: check that the CPU's VMX can run our guests
- * (caps.c), prepare what all VMs share (the MSR bitmap, debugfs, the
- * per-CPU VMCS lists, preempt notifiers), enter VMX operation on every CPU
+ * a later step fails: check that the CPU's VMX can run our guests and
+ * that the host kernel suits jvmm (caps.c), decide what guest FPU state
+ * we switch (fpu.c), prepare what all VMs share (the MSR bitmap, debugfs),
+ * give every CPU its VMXON region after trying VMX operation there
  * (vmxon.c), then open the device (dev.c).  The device comes last so that
  * nobody can reach a half-initialised module.
  */
@@ -14,11 +15,11 @@
 #include <linux/init.h>
 #include <linux/module.h>
 #include <linux/moduleparam.h>
-#include <linux/preempt.h>
 #include <linux/stat.h>
 
 #include "jvmm.h"
 #include "stats.h"
+#include "vmx_ops.h"
 
 /* A VM is root's business unless the administrator says otherwise. */
 static ushort dev_mode = 0600;
@@ -42,15 +43,19 @@ static int __init jvmm_init(void)
 	ret = jvmm_caps_probe();
 	if (ret)
 		return ret;
+	ret = jvmm_caps_check_host(jvmm_read_cr4());
+	if (ret)
+		return ret;
+	ret = jvmm_fpu_init();
+	if (ret)
+		return ret;
 
 	ret = jvmm_msr_bitmap_init();
 	if (ret)
 		return ret;
-	jvmm_vmcs_init();
 	jvmm_stats_init();
-	preempt_notifier_inc();
 
-	ret = jvmm_vmx_enable_all();
+	ret = jvmm_vmxon_init();
 	if (ret)
 		goto err_shared;
 
@@ -62,9 +67,8 @@ static int __init jvmm_init(void)
 	return 0;
 
 err_vmx_disable:
-	jvmm_vmx_disable_all();
+	jvmm_vmxon_exit();
 err_shared:
-	preempt_notifier_dec();
 	jvmm_stats_exit();
 	jvmm_msr_bitmap_free();
 	return ret;
@@ -73,8 +77,7 @@ err_shared:
 static void __exit jvmm_exit(void)
 {
 	jvmm_dev_unregister();
-	jvmm_vmx_disable_all();
-	preempt_notifier_dec();
+	jvmm_vmxon_exit();
 	jvmm_stats_exit();
 	jvmm_msr_bitmap_free();
 }

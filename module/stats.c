@@ -6,18 +6,23 @@
  *                 all zero once every VM is gone (the leak tests read it)
  *   vm<N>/exits   VM exits of VM N by basic exit reason, exits that went
  *                 to userspace, hypercalls
+ *   counters      since load, all VMs: VM exits, and VMX sections opened
+ *                 (each one a VMXON, VMPTRLD, VMCLEAR and VMXOFF); make
+ *                 bench divides the two
  *
  * Debugfs is for people and tests, not an ABI; like KVM's, it may change.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
 #include <linux/debugfs.h>
+#include <linux/percpu.h>
 #include <linux/seq_file.h>
 
 #include "jvmm.h"
 #include "stats.h"
 
 atomic_long_t jvmm_objects[JVMM_OBJ_NR];
+DEFINE_PER_CPU(struct jvmm_cpu_counters, jvmm_cpu_counters);
 
 static const char * const object_names[JVMM_OBJ_NR] = {
 	[JVMM_OBJ_VM]		= "vms",
@@ -54,10 +59,25 @@ static int exits_show(struct seq_file *m, void *unused)
 }
 DEFINE_SHOW_ATTRIBUTE(exits);
 
+static int counters_show(struct seq_file *m, void *unused)
+{
+	u64 exits = 0, sections = 0;
+	int cpu;
+
+	for_each_possible_cpu(cpu) {
+		exits += READ_ONCE(per_cpu(jvmm_cpu_counters, cpu).exits);
+		sections += READ_ONCE(per_cpu(jvmm_cpu_counters, cpu).sections);
+	}
+	seq_printf(m, "exits %llu\nvmx_sections %llu\n", exits, sections);
+	return 0;
+}
+DEFINE_SHOW_ATTRIBUTE(counters);
+
 void jvmm_stats_init(void)
 {
 	jvmm_debugfs = debugfs_create_dir("jvmm", NULL);
 	debugfs_create_file("objects", 0444, jvmm_debugfs, NULL, &objects_fops);
+	debugfs_create_file("counters", 0444, jvmm_debugfs, NULL, &counters_fops);
 }
 
 void jvmm_stats_exit(void)

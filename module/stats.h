@@ -7,6 +7,8 @@
 #define JVMM_STATS_H
 
 #include <linux/atomic.h>
+#include <linux/percpu.h>
+#include <linux/types.h>
 
 struct jvmm_vm;
 
@@ -19,6 +21,24 @@ enum jvmm_object {
 };
 
 extern atomic_long_t jvmm_objects[JVMM_OBJ_NR];
+
+/* Events of the whole module, per CPU so that counting them is cheap. */
+struct jvmm_cpu_counters {
+	u64 exits;
+	u64 sections;
+};
+
+DECLARE_PER_CPU(struct jvmm_cpu_counters, jvmm_cpu_counters);
+
+static inline void jvmm_stats_count_exit(void)
+{
+	this_cpu_inc(jvmm_cpu_counters.exits);
+}
+
+static inline void jvmm_stats_count_section(void)
+{
+	this_cpu_inc(jvmm_cpu_counters.sections);
+}
 
 static inline void jvmm_stats_object_allocated(enum jvmm_object obj)
 {

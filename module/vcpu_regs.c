@@ -7,9 +7,14 @@
  * swaps them), RSP, RIP, RFLAGS and the segments in the VMCS, and CR0,
  * CR4, EFER as the guest believes them in the vCPU (exit_cr.c).  Results
  * match KVM's: the engine suite compares them on both.
+ *
+ * The VMCS can be used only in a VMX section (vmcs.c), where interrupts
+ * are off and nothing may sleep: every ioctl copies from userspace
+ * first, opens a section for the VMCS work, and copies back after.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
+#include <linux/irqflags.h>
 #include <linux/kernel.h>
 #include <linux/slab.h>
 #include <linux/string.h>
@@ -87,7 +92,6 @@ static const struct segment_fields segments[SEG_NR] = {
 	[SEG_FS] = SEGMENT(FS), [SEG_GS] = SEGMENT(GS), [SEG_SS] = SEGMENT(SS),
 	[SEG_TR] = SEGMENT(TR), [SEG_LDTR] = SEGMENT(LDTR),
 };
-
 
 static void get_segment(int seg, struct kvm_segment *var)
 {
@@ -176,12 +180,12 @@ static bool sregs_valid(const struct kvm_sregs *sregs)
 	return true;
 }
 
-static int set_sregs(struct jvmm_vcpu *vcpu, const struct kvm_sregs *sregs)
+/* In a section; @pdpte: the PDPTEs if the new state uses PAE paging. */
+static int set_sregs(struct jvmm_vcpu *vcpu, const struct kvm_sregs *sregs,
+		     const u64 *pdpte)
 {
 	int i, ret;
 
-	if (!sregs_valid(sregs))
-		return -EINVAL;
 	ret = jvmm_set_efer(vcpu, sregs->efer);
 	if (!ret)
 		ret = jvmm_set_cr4(vcpu, sregs->cr4);
@@ -215,35 +219,74 @@ static int set_sregs(struct jvmm_vcpu *vcpu, const struct kvm_sregs *sregs)
 			break;
 		}
 	}
-	return jvmm_load_pdptrs(vcpu);
+	if (jvmm_pdptrs_needed(vcpu))
+		jvmm_write_pdptrs(pdpte);
+	return 0;
+}
+
+#define PDPTE_TABLE_MASK	(~0x1full)
+#define PDPTE_TABLE_BYTES	32
+
+/*
+ * Before the section: the checks KVM makes, and the PDPTEs the new state
+ * needs if it uses PAE paging outside long mode (read from guest memory,
+ * which may sleep).
+ */
+static int prepare_sregs(struct jvmm_vcpu *vcpu, const struct kvm_sregs *sregs,
+			 u64 *pdpte)
+{
+	if (!sregs_valid(sregs))
+		return -EINVAL;
+	if ((sregs->cr0 & X86_CR0_PG) && (sregs->cr4 & X86_CR4_PAE) &&
+	    !(sregs->efer & EFER_LME) &&
+	    jvmm_read_guest(vcpu->vm, sregs->cr3 & PDPTE_TABLE_MASK, pdpte,
+			    PDPTE_TABLE_BYTES))
+		return -EINVAL;
+	return 0;
+}
+
+/* Open a section for an ioctl's VMCS work, and end it. */
+static int state_section_open(struct jvmm_vcpu *vcpu)
+{
+	return jvmm_vcpu_section_open(vcpu);
+}
+
+static void state_section_close(struct jvmm_vcpu *vcpu)
+{
+	jvmm_vcpu_section_close(vcpu);
+	local_irq_enable();
 }
 
 /* KVM_GET_MSRS/KVM_SET_MSRS: the number of MSRs done, stopping at the first failure. */
 static long msr_io(struct jvmm_vcpu *vcpu, struct kvm_msrs __user *user, bool set)
 {
-	struct kvm_msr_entry __user *uentries = user->entries;
-	struct kvm_msr_entry entry;
+	struct kvm_msr_entry *entries;
 	struct kvm_msrs msrs;
+	long ret;
 	u32 i;
 
 	if (copy_from_user(&msrs, user, sizeof(msrs)))
 		return -EFAULT;
 	if (msrs.nmsrs >= MAX_MSR_ENTRIES)
 		return -E2BIG;
+	entries = memdup_user(user->entries, array_size(sizeof(*entries), msrs.nmsrs));
+	if (IS_ERR(entries))
+		return PTR_ERR(entries);
+	ret = state_section_open(vcpu);
+	if (ret)
+		goto out;
 	for (i = 0; i < msrs.nmsrs; i++) {
-		if (copy_from_user(&entry, &uentries[i], sizeof(entry)))
-			return -EFAULT;
-		if (set) {
-			if (jvmm_msr_set(vcpu, entry.index, entry.data, true))
-				break;
-		} else {
-			if (jvmm_msr_get(vcpu, entry.index, &entry.data))
-				break;
-			if (copy_to_user(&uentries[i], &entry, sizeof(entry)))
-				return -EFAULT;
-		}
+		if (set ? jvmm_msr_set(vcpu, entries[i].index, entries[i].data, true) :
+			  jvmm_msr_get(vcpu, entries[i].index, &entries[i].data))
+			break;
 	}
-	return i;
+	state_section_close(vcpu);
+	ret = i;
+	if (!set && copy_to_user(user->entries, entries, array_size(sizeof(*entries), i)))
+		ret = -EFAULT;
+out:
+	kfree(entries);
+	return ret;
 }
 
 static long set_cpuid(struct jvmm_vcpu *vcpu, struct kvm_cpuid2 __user *user)
@@ -264,13 +307,14 @@ static long set_cpuid(struct jvmm_vcpu *vcpu, struct kvm_cpuid2 __user *user)
 	return 0;
 }
 
-/* The register-state ioctls; called with the vCPU loaded (vcpu.c). */
+/* The register-state ioctls, with the vCPU's mutex held (vcpu.c). */
 long jvmm_vcpu_state_ioctl(struct jvmm_vcpu *vcpu, unsigned int ioctl, void __user *argp)
 {
 	union {
 		struct kvm_regs regs;
 		struct kvm_sregs sregs;
 	} *u;
+	u64 pdpte[PDPTE_TABLE_BYTES / sizeof(u64)] = {};
 	long ret = 0;
 
 	switch (ioctl) {
@@ -292,30 +336,40 @@ long jvmm_vcpu_state_ioctl(struct jvmm_vcpu *vcpu, unsigned int ioctl, void __us
 	u = kzalloc(sizeof(*u), GFP_KERNEL);
 	if (!u)
 		return -ENOMEM;
-	switch (ioctl) {
-	case KVM_GET_REGS:
-		get_regs(vcpu, &u->regs);
-		if (copy_to_user(argp, &u->regs, sizeof(u->regs)))
-			ret = -EFAULT;
-		break;
-	case KVM_SET_REGS:
-		if (copy_from_user(&u->regs, argp, sizeof(u->regs)))
-			ret = -EFAULT;
-		else
-			set_regs(vcpu, &u->regs);
-		break;
-	case KVM_GET_SREGS:
-		get_sregs(vcpu, &u->sregs);
-		if (copy_to_user(argp, &u->sregs, sizeof(u->sregs)))
-			ret = -EFAULT;
-		break;
-	case KVM_SET_SREGS:
+	/* In from userspace, before the section. */
+	if (ioctl == KVM_SET_REGS && copy_from_user(&u->regs, argp, sizeof(u->regs)))
+		ret = -EFAULT;
+	if (ioctl == KVM_SET_SREGS) {
 		if (copy_from_user(&u->sregs, argp, sizeof(u->sregs)))
 			ret = -EFAULT;
 		else
-			ret = set_sregs(vcpu, &u->sregs);
+			ret = prepare_sregs(vcpu, &u->sregs, pdpte);
+	}
+	if (!ret)
+		ret = state_section_open(vcpu);
+	if (ret)
+		goto out;
+	switch (ioctl) {
+	case KVM_GET_REGS:
+		get_regs(vcpu, &u->regs);
+		break;
+	case KVM_SET_REGS:
+		set_regs(vcpu, &u->regs);
+		break;
+	case KVM_GET_SREGS:
+		get_sregs(vcpu, &u->sregs);
+		break;
+	case KVM_SET_SREGS:
+		ret = set_sregs(vcpu, &u->sregs, pdpte);
 		break;
 	}
+	state_section_close(vcpu);
+	/* Out to userspace, after it. */
+	if (ioctl == KVM_GET_REGS && copy_to_user(argp, &u->regs, sizeof(u->regs)))
+		ret = -EFAULT;
+	if (ioctl == KVM_GET_SREGS && copy_to_user(argp, &u->sregs, sizeof(u->sregs)))
+		ret = -EFAULT;
+out:
 	kfree(u);
 	return ret;
 }

@@ -14,6 +14,8 @@
 #include <linux/atomic.h>
 #include <linux/file.h>
 #include <linux/fs.h>
+#include <linux/highmem.h>
+#include <linux/irqflags.h>
 #include <linux/mm.h>
 #include <linux/sched/mm.h>
 #include <linux/slab.h>
@@ -27,13 +29,18 @@
 
 static atomic_t next_vm_id = ATOMIC_INIT(0);
 
+/*
+ * The slot that backs @gfn, or NULL.  With vm->lock held, or in a VMX
+ * section (interrupts off): slots are unpublished, then every CPU is
+ * kicked out of its section, before they change or go (ept.c).
+ */
 struct jvmm_slot *jvmm_vm_find_slot(struct jvmm_vm *vm, u64 gfn)
 {
 	struct jvmm_slot *slot;
 	int i;
 
 	for (i = 0; i < JVMM_MAX_SLOTS; i++) {
-		slot = vm->slots[i];
+		slot = READ_ONCE(vm->slots[i]);
 		if (slot && gfn >= slot->base_gfn &&
 		    gfn < slot->base_gfn + slot->npages)
 			return slot;
@@ -59,6 +66,35 @@ int jvmm_read_guest(struct jvmm_vm *vm, u64 gpa, void *buf, unsigned int len)
 	if (!slot)
 		return -ENOENT;
 	return copy_from_user(buf, (void __user *)hva, len) ? -EFAULT : 0;
+}
+
+/*
+ * The same from a VMX section, where nothing may sleep: only pages the
+ * guest has touched (pinned, ept.c) can be read; -EAGAIN for others, so
+ * that the caller can have the page pinned and retry.  Guest page tables
+ * and code always qualify: the CPU walked and fetched them before the
+ * exit.  @len may not cross a page.
+ */
+int jvmm_read_guest_atomic(struct jvmm_vm *vm, u64 gpa, void *buf, unsigned int len)
+{
+	u64 gfn = gpa >> PAGE_SHIFT;
+	struct jvmm_slot *slot;
+	struct page *page;
+	void *va;
+
+	lockdep_assert_irqs_disabled();
+	if ((gpa & ~PAGE_MASK) + len > PAGE_SIZE)
+		return -EINVAL;
+	slot = jvmm_vm_find_slot(vm, gfn);
+	if (!slot)
+		return -ENOENT;
+	page = READ_ONCE(slot->pages[gfn - slot->base_gfn]);
+	if (!page)
+		return -EAGAIN;
+	va = kmap_local_page(page);
+	memcpy(buf, va + (gpa & ~PAGE_MASK), len);
+	kunmap_local(va);
+	return 0;
 }
 
 static void free_slot(struct jvmm_vm *vm, struct jvmm_slot *slot)
@@ -119,7 +155,7 @@ static int set_memory_region(struct jvmm_vm *vm,
 	if (!npages) {
 		if (!slot)
 			return -EINVAL;
-		vm->slots[id] = NULL;
+		WRITE_ONCE(vm->slots[id], NULL);
 		free_slot(vm, slot);
 		return 0;
 	}
@@ -130,9 +166,16 @@ static int set_memory_region(struct jvmm_vm *vm,
 		if (slot->hva != mem->userspace_addr || slot->npages != npages)
 			return -EINVAL;
 		if (slot->base_gfn != gfn) {
-			/* A move: unmapping drops the old translations and pins. */
+			/*
+			 * A move: unpublished while unmapping drops the old
+			 * translations and pins, so that no VMX section reads
+			 * a page of it in between.
+			 */
+			WRITE_ONCE(vm->slots[id], NULL);
 			jvmm_ept_unmap_slot(vm, slot);
 			slot->base_gfn = gfn;
+			/* Readers see the new base_gfn once they see the slot. */
+			smp_store_release(&vm->slots[id], slot);
 		}
 		return 0;
 	}
@@ -149,7 +192,8 @@ static int set_memory_region(struct jvmm_vm *vm,
 	slot->base_gfn = gfn;
 	slot->npages = npages;
 	slot->hva = mem->userspace_addr;
-	vm->slots[id] = slot;
+	/* Readers in VMX sections see a filled-in slot once they see it. */
+	smp_store_release(&vm->slots[id], slot);
 	return 0;
 }
 
@@ -257,7 +301,7 @@ int jvmm_vm_create(unsigned long type)
 	vm->mm = current->mm;
 	vm->id = atomic_inc_return(&next_vm_id);
 
-	ret = jvmm_ept_init(&vm->ept);
+	ret = jvmm_ept_init(vm);
 	if (ret)
 		goto err_put;
 	jvmm_stats_vm_add(vm);

@@ -1,50 +1,35 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * vmcs.c - each vCPU's VMCS: allocation, which CPU it is loaded on, and
- * the state it starts with.
+ * vmcs.c - each vCPU's VMCS: allocation, the VMX sections it is current
+ * in, and the state it starts with.
  *
- * A VMCS is "current" on at most one CPU, and its contents may be cached
- * inside that CPU until VMCLEAR writes them back (SDM Vol. 3, "Software
- * Use of Virtual-Machine Control Structures").  So when a vCPU thread
- * moves, the VMCS is cleared on the old CPU (by IPI) before VMPTRLD on the
- * new one, and the next entry must be a VMLAUNCH again.  A preempt
- * notifier does this whenever the scheduler moves the thread, so the run
- * loop and the exit handlers can read the VMCS with preemption enabled.
- *
- * Each CPU keeps a list of the VMCSs loaded on it, so that a CPU going
- * offline can clear them before it leaves VMX operation.
+ * A VMX section is where a vCPU's VMCS may be read and written: this CPU
+ * in VMX operation (vmxon.c), interrupts off, the VMCS current.  It ends
+ * with VMCLEAR, which writes the VMCS back to memory (SDM Vol. 3,
+ * "Software Use of Virtual-Machine Control Structures"), so the next
+ * section may open on any CPU, and its first entry is a VMLAUNCH.  The
+ * host fields that differ between CPUs are rewritten when a section opens
+ * on another CPU than the last one.  Documentation/design.md, "The world
+ * switch", lists the whole order of operations.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
 #include <linux/gfp.h>
-#include <linux/list.h>
+#include <linux/irqflags.h>
 #include <linux/mm.h>
 #include <linux/percpu.h>
 #include <linux/smp.h>
 #include <asm/cpu_entry_area.h>
 #include <asm/desc.h>
-#include <asm/msr.h>
 #include <asm/processor.h>
 #include <asm/segment.h>
 #include <asm/special_insns.h>
-#include <asm/tlbflush.h>
 
+#include "compat.h"
 #include "jvmm.h"
+#include "stats.h"
 #include "vmcs.h"
 #include "vmx_ops.h"
-
-/* The VMCS that VMPTRLD made current on each CPU, if any. */
-static DEFINE_PER_CPU(void *, jvmm_current_vmcs);
-/* The vCPUs whose VMCS is active on each CPU (loaded and not cleared). */
-static DEFINE_PER_CPU(struct list_head, jvmm_loaded_vcpus);
-
-void jvmm_vmcs_init(void)
-{
-	int cpu;
-
-	for_each_possible_cpu(cpu)
-		INIT_LIST_HEAD(&per_cpu(jvmm_loaded_vcpus, cpu));
-}
 
 void jvmm_vmcs_error(const char *insn, unsigned long field, unsigned long value)
 {
@@ -79,38 +64,16 @@ void jvmm_vmcs_free(void *vmcs)
 	free_page((unsigned long)vmcs);
 }
 
-static void clear_on_this_cpu(void *data)
-{
-	struct jvmm_vcpu *vcpu = data;
-
-	if (vcpu->cpu != raw_smp_processor_id())
-		return;
-	vmx_vmclear(__pa(vcpu->vmcs));
-	if (this_cpu_read(jvmm_current_vmcs) == vcpu->vmcs)
-		this_cpu_write(jvmm_current_vmcs, NULL);
-	list_del(&vcpu->loaded_link);
-	vcpu->launched = false;
-	/* Seen by jvmm_vmcs_load() on the vCPU's new CPU after the list update. */
-	smp_store_release(&vcpu->cpu, -1);
-}
-
-/* Write the VMCS back to memory and detach it from its CPU. */
-void jvmm_vmcs_clear(struct jvmm_vcpu *vcpu)
-{
-	int cpu = READ_ONCE(vcpu->cpu);
-
-	if (cpu >= 0)
-		smp_call_function_single(cpu, clear_on_this_cpu, vcpu, 1);
-}
-
 /*
- * Host state that differs between CPUs: the TSS, the GDT and the per-CPU
- * GS base all live at per-CPU addresses (SDM Vol. 3, "Host-State Area";
- * "Checks on Host Segment and Descriptor-Table Registers").
+ * Host state that differs between CPUs: the TSS, the GDT, the per-CPU GS
+ * base and the SYSENTER stack all live at per-CPU addresses (SDM Vol. 3,
+ * "Host-State Area"; "Checks on Host Segment and Descriptor-Table
+ * Registers").
  */
 static void set_per_cpu_host_state(int cpu)
 {
 	struct desc_ptr idt;
+	u64 sysenter_esp;
 
 	vmcs_writel(VMCS_HOST_TR_BASE,
 		    (unsigned long)&get_cpu_entry_area(cpu)->tss.x86_tss);
@@ -118,70 +81,80 @@ static void set_per_cpu_host_state(int cpu)
 	store_idt(&idt);
 	vmcs_writel(VMCS_HOST_IDTR_BASE, idt.address);
 	vmcs_writel(VMCS_HOST_GS_BASE, cpu_kernelmode_gs_base(cpu));
+	/* The SYSENTER stack is this CPU's entry stack. */
+	rdmsrq(MSR_IA32_SYSENTER_ESP, sysenter_esp);
+	vmcs_writel(VMCS_HOST_SYSENTER_ESP, sysenter_esp);
 }
 
 /*
- * Make the vCPU's VMCS current on @cpu, the CPU we are running on with
- * preemption disabled.  Moving from another CPU clears it there first
- * and flushes translations this CPU may hold for the guest from a
- * previous visit.
+ * Open a VMX section for @vcpu on this CPU: interrupts off, VMX operation,
+ * the VMCS current and its host state right for this CPU.  On failure
+ * interrupts are on again and nothing is held.
  */
-void jvmm_vmcs_load(struct jvmm_vcpu *vcpu, int cpu)
+int jvmm_vcpu_section_open(struct jvmm_vcpu *vcpu)
 {
-	bool moved = vcpu->cpu != cpu;
-	unsigned long flags;
+	unsigned long host_cr4, host_cr3;
+	int cpu, ret;
 
-	if (moved && vcpu->cpu >= 0)
-		jvmm_vmcs_clear(vcpu);
-	if (this_cpu_read(jvmm_current_vmcs) != vcpu->vmcs) {
-		if (vmx_vmptrld(__pa(vcpu->vmcs)))
-			pr_err_ratelimited("cpu%d: VMPTRLD failed for vCPU %u\n",
-					   cpu, vcpu->id);
-		this_cpu_write(jvmm_current_vmcs, vcpu->vmcs);
+	local_irq_disable();
+	cpu = smp_processor_id();
+	ret = jvmm_vmx_on(&host_cr4);
+	if (ret) {
+		local_irq_enable();
+		if (ret == -EBUSY)
+			pr_warn_ratelimited("vm%u vcpu%u: cpu%d: VMX is in use by another hypervisor (CR4.VMXE is set, e.g. by kvm_intel); KVM_RUN fails with EBUSY until it lets go\n",
+					    vcpu->vm->id, vcpu->id, cpu);
+		else
+			pr_err_ratelimited("cpu%d: VMXON failed (%d)\n", cpu, ret);
+		return ret;
 	}
-	if (!moved)
-		return;
-	local_irq_save(flags);
-	list_add(&vcpu->loaded_link, this_cpu_ptr(&jvmm_loaded_vcpus));
-	local_irq_restore(flags);
+	/* This CPU may hold translations of this EPT from before a change. */
+	jvmm_ept_flush_this_cpu(vcpu->vm, cpu);
+	/* A new VMCS region is VMCLEARed once to initialise it. */
+	if (vcpu->vmcs_fresh) {
+		vmx_vmclear(__pa(vcpu->vmcs));
+		vcpu->vmcs_fresh = false;
+	}
+	if (vmx_vmptrld(__pa(vcpu->vmcs))) {
+		jvmm_vmx_off();
+		local_irq_enable();
+		pr_err_ratelimited("cpu%d: VMPTRLD failed for vCPU %u\n", cpu, vcpu->id);
+		return -EIO;
+	}
 	vcpu->cpu = cpu;
-	set_per_cpu_host_state(cpu);
-	vmx_invept(jvmm_caps.invept_single ? VMX_INVEPT_SINGLE_CONTEXT :
-		   VMX_INVEPT_ALL_CONTEXT, vcpu->vm->ept.eptp);
-	if (vcpu->vpid)
-		vmx_invvpid(jvmm_caps.invvpid_single ? VMX_INVVPID_SINGLE_CONTEXT :
-			    VMX_INVVPID_ALL_CONTEXT, vcpu->vpid);
+	vcpu->launched = false;
+	jvmm_stats_count_section();
+	if (vcpu->last_cpu != cpu) {
+		set_per_cpu_host_state(cpu);
+		/* Its translations here may predate changes the guest made elsewhere. */
+		if (vcpu->vpid)
+			vmx_invvpid(jvmm_caps.invvpid_single ? VMX_INVVPID_SINGLE_CONTEXT :
+				    VMX_INVVPID_ALL_CONTEXT, vcpu->vpid);
+		vcpu->last_cpu = cpu;
+	}
+	/* CR4 can change between sections (perf's RDPMC bit), CR3's PCID too. */
+	if (vcpu->vmcs_host_cr4 != host_cr4) {
+		vmcs_writel(VMCS_HOST_CR4, host_cr4);
+		vcpu->vmcs_host_cr4 = host_cr4;
+	}
+	host_cr3 = __read_cr3();
+	if (vcpu->vmcs_host_cr3 != host_cr3) {
+		vmcs_writel(VMCS_HOST_CR3, host_cr3);
+		vcpu->vmcs_host_cr3 = host_cr3;
+	}
+	return 0;
 }
 
 /*
- * A CPU about to leave VMX operation (going offline, or a reboot) clears
- * every VMCS active on it, so their state reaches memory; their vCPUs
- * VMLAUNCH afresh wherever they run next.  Interrupts are off.
+ * End the section: the VMCS goes back to memory, the CPU leaves VMX
+ * operation.  Interrupts stay off: the caller turns them on.
  */
-void jvmm_vmcs_clear_all_on_this_cpu(void)
+void jvmm_vcpu_section_close(struct jvmm_vcpu *vcpu)
 {
-	struct jvmm_vcpu *vcpu, *next;
-
-	list_for_each_entry_safe(vcpu, next, this_cpu_ptr(&jvmm_loaded_vcpus),
-				 loaded_link)
-		clear_on_this_cpu(vcpu);
-	this_cpu_write(jvmm_current_vmcs, NULL);
-}
-
-/*
- * Host state that can change while a thread runs: CR3 (PCID bits, and the
- * page tables if the mm is switched), CR4 (e.g. perf toggles CR4.PCE) and
- * the FS base of the user thread.  Written before every entry, with
- * interrupts off, so it is exact.
- */
-void jvmm_vmcs_update_host_state(void)
-{
-	unsigned long fs_base;
-
-	vmcs_writel(VMCS_HOST_CR3, __read_cr3());
-	vmcs_writel(VMCS_HOST_CR4, cr4_read_shadow());
-	rdmsrl(MSR_FS_BASE, fs_base);
-	vmcs_writel(VMCS_HOST_FS_BASE, fs_base);
+	vmx_vmclear(__pa(vcpu->vmcs));
+	jvmm_vmx_off();
+	vcpu->cpu = -1;
+	vcpu->launched = false;
 }
 
 /*
@@ -191,7 +164,6 @@ void jvmm_vmcs_update_host_state(void)
  */
 static void setup_host_state(void)
 {
-	u32 low, high;
 	u64 value;
 
 	vmcs_writel(VMCS_HOST_CR0, read_cr0());
@@ -204,17 +176,15 @@ static void setup_host_state(void)
 	vmcs_write16(VMCS_HOST_TR_SELECTOR, GDT_ENTRY_TSS * 8);
 	vmcs_writel(VMCS_HOST_RIP, (unsigned long)jvmm_vmx_exit);
 
-	rdmsr(MSR_IA32_SYSENTER_CS, low, high);
-	vmcs_write32(VMCS_HOST_SYSENTER_CS, low);
-	rdmsrl(MSR_IA32_SYSENTER_ESP, value);
-	vmcs_writel(VMCS_HOST_SYSENTER_ESP, value);
-	rdmsrl(MSR_IA32_SYSENTER_EIP, value);
+	rdmsrq(MSR_IA32_SYSENTER_CS, value);
+	vmcs_write32(VMCS_HOST_SYSENTER_CS, value);
+	rdmsrq(MSR_IA32_SYSENTER_EIP, value);
 	vmcs_writel(VMCS_HOST_SYSENTER_EIP, value);
 
-	rdmsrl(MSR_EFER, value);
+	rdmsrq(MSR_EFER, value);
 	vmcs_write64(VMCS_HOST_IA32_EFER, value);
 	if (jvmm_caps.vmcs.exit & VMX_EXIT_CTL_LOAD_IA32_PAT) {
-		rdmsrl(MSR_IA32_CR_PAT, value);
+		rdmsrq(MSR_IA32_CR_PAT, value);
 		vmcs_write64(VMCS_HOST_IA32_PAT, value);
 	}
 }
@@ -297,8 +267,8 @@ static void setup_guest_state(struct jvmm_vcpu *vcpu)
 }
 
 /*
- * Give a new vCPU's VMCS its controls, host state and reset guest state.
- * The VMCS is current on this CPU, preemption disabled.
+ * Give a new vCPU's VMCS its controls, host state and reset guest state,
+ * in its first VMX section.
  */
 void jvmm_vmcs_setup(struct jvmm_vcpu *vcpu)
 {
@@ -328,6 +298,7 @@ void jvmm_vmcs_setup(struct jvmm_vcpu *vcpu)
 	vmcs_write64(VMCS_LINK_POINTER, ~0ull);
 
 	setup_host_state();
-	set_per_cpu_host_state(vcpu->cpu);
+	vmcs_writel(VMCS_HOST_CR3, vcpu->vmcs_host_cr3);
+	vmcs_writel(VMCS_HOST_CR4, vcpu->vmcs_host_cr4);
 	setup_guest_state(vcpu);
 }

@@ -20,6 +20,9 @@
 /* CPUID.01H:ECX bit 5 - "Virtual Machine Extensions". */
 #define CPUID_1_ECX_VMX			BIT(5)
 
+/* CR4.FRED (bit 32), in the FRED specification ("CR4.FRED"). */
+#define JVMM_CR4_FRED			BIT_ULL(32)
+
 /* Model-specific registers, SDM Vol. 4 "Model-Specific Registers". */
 #define IA32_FEATURE_CONTROL		0x0000003a
 #define IA32_VMX_BASIC			0x00000480

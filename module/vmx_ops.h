@@ -17,6 +17,23 @@
 #include <linux/types.h>
 #include <asm/asm.h>
 
+/*
+ * CR4 as the CPU holds it, not the kernel's shadow copy of it (which is
+ * KVM's to update, and never shows jvmm's CR4.VMXE; vmxon.c says why).
+ */
+static __always_inline unsigned long jvmm_read_cr4(void)
+{
+	unsigned long cr4;
+
+	asm volatile("mov %%cr4, %0" : "=r"(cr4));
+	return cr4;
+}
+
+static __always_inline void jvmm_write_cr4(unsigned long cr4)
+{
+	asm volatile("mov %0, %%cr4" : : "r"(cr4) : "memory");
+}
+
 /* Enter VMX root operation with the given VMXON region. */
 static __always_inline int vmx_vmxon(u64 vmxon_region_pa)
 {

@@ -1,17 +1,21 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * vmxon.c - VMX operation on every online CPU.
+ * vmxon.c - VMX operation, held by a CPU only while it runs a vCPU with
+ * interrupts off.
  *
- * jvmm enters VMX operation on every CPU when it loads and leaves it when
- * it unloads (Documentation/design.md says why at load and not per VM).
- * A CPU hotplug state keeps that true as CPUs come and go: a CPU that
- * comes online enters VMX operation before anything can run a guest on
- * it, and one that goes offline leaves it.
+ * jvmm does not keep CPUs in VMX operation.  A CPU enters it at the start
+ * of a "VMX section" (vmcs.c: jvmm_vcpu_section_open()) and leaves it at
+ * the end, and interrupts stay off in between.  The reason is CR4.VMXE:
+ * in VMX operation it must stay set, and the kernel rewrites CR4 from its
+ * own copy of CR4 (a global TLB flush on CPUs without INVPCID, perf's
+ * RDPMC bit on context switch), which only KVM may update.  A section
+ * sets CR4.VMXE in the register itself, and nothing in the kernel writes
+ * CR4 on a CPU that has interrupts off.  Documentation/design.md says
+ * why, and what it costs.
  *
- * VMX operation is exclusive: a CPU has one VMXON region, owned by one
- * hypervisor.  Every Linux hypervisor announces ownership by setting
- * CR4.VMXE (through the kernel's CR4 shadow), so a set bit means someone
- * else is there and we back off with -EBUSY, leaving them undisturbed.
+ * What stays per CPU is the VMXON region: allocated when the CPU comes
+ * online (or when jvmm loads), after a trial VMXON/VMXOFF there, so every
+ * reason VMX is unusable shows at insmod and not at the first KVM_RUN.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
@@ -19,22 +23,18 @@
 #include <linux/cpuhotplug.h>
 #include <linux/gfp.h>
 #include <linux/io.h>
+#include <linux/irqflags.h>
 #include <linux/mm.h>
 #include <linux/percpu.h>
-#include <linux/reboot.h>
 #include <linux/smp.h>
-#include <asm/msr.h>
 #include <asm/processor-flags.h>
-#include <asm/special_insns.h>
-#include <asm/tlbflush.h>
 
+#include "compat.h"
 #include "jvmm.h"
 #include "vmx_ops.h"
 
-/* The VMXON region of each CPU in VMX operation, NULL elsewhere. */
+/* The VMXON region of each online CPU, NULL elsewhere. */
 static DEFINE_PER_CPU(struct page *, jvmm_vmxon_region);
-/* False once a reboot has taken the CPU out of VMX operation early. */
-static DEFINE_PER_CPU(bool, jvmm_vmx_active);
 
 static enum cpuhp_state vmx_online_state;
 
@@ -53,28 +53,70 @@ static void lock_feature_control(void)
 {
 	u64 fc;
 
-	rdmsrl(IA32_FEATURE_CONTROL, fc);
+	rdmsrq(IA32_FEATURE_CONTROL, fc);
 	if (fc & IA32_FEATURE_CONTROL_LOCK)
 		return;
-	wrmsrl(IA32_FEATURE_CONTROL, fc | IA32_FEATURE_CONTROL_LOCK |
+	wrmsrq(IA32_FEATURE_CONTROL, fc | IA32_FEATURE_CONTROL_LOCK |
 	       IA32_FEATURE_CONTROL_VMXON_OUTSIDE_SMX);
 }
 
 /*
- * Called with interrupts off, so nothing else on this CPU (kvm_intel
- * enables VMX from an IPI) can slip in between the test of CR4.VMXE and
- * our VMXON.
+ * Enter VMX operation on this CPU, interrupts off.  -EBUSY: another
+ * hypervisor holds VMX here (it set CR4.VMXE); -EIO: VMXON failed.  On
+ * success *@host_cr4 is CR4 as the host runs with it from now on, VMXE
+ * included (the VMCS's host CR4).
  */
-static int enter_vmx_operation(unsigned int cpu, phys_addr_t vmxon_region)
+int jvmm_vmx_on(unsigned long *host_cr4)
+{
+	struct page *region = this_cpu_read(jvmm_vmxon_region);
+	unsigned long cr4 = jvmm_read_cr4();
+
+	lockdep_assert_irqs_disabled();
+	if (cr4 & X86_CR4_VMXE)
+		return -EBUSY;
+	if (unlikely(!region))
+		return -ENODEV;
+	jvmm_write_cr4(cr4 | X86_CR4_VMXE);
+	if (vmx_vmxon(page_to_phys(region))) {
+		jvmm_write_cr4(cr4);
+		return -EIO;
+	}
+	*host_cr4 = cr4 | X86_CR4_VMXE;
+	return 0;
+}
+
+/* Leave VMX operation; every VMCS has been cleared.  Interrupts off. */
+void jvmm_vmx_off(void)
+{
+	vmx_vmxoff();
+	jvmm_write_cr4(jvmm_read_cr4() & ~X86_CR4_VMXE);
+}
+
+/*
+ * One line for a CPU whose CR4.VMXE is already set: since Linux 6.12
+ * kvm_intel enters VMX operation when it loads, not when it creates its
+ * first VM, so jvmm cannot load beside it.
+ */
+static void report_vmx_busy(unsigned int cpu)
+{
+	pr_err("cpu%u: VMX is in use by another hypervisor (CR4.VMXE is set): kvm_intel holds it while it is loaded (Linux 6.12+, kvm.enable_virt_at_load=1) or while it has VMs; unload it (modprobe -r kvm_intel) or load kvm with enable_virt_at_load=0, then load jvmm again\n",
+	       cpu);
+}
+
+/*
+ * Called with interrupts off: check that this CPU can enter VMX operation
+ * with its current CR0 and CR4, then enter and leave it once.
+ */
+static int try_vmx_operation(unsigned int cpu)
 {
 	const struct jvmm_vmx_msrs *m = &jvmm_caps.msrs;
 	unsigned long cr0 = read_cr0();
-	unsigned long cr4 = cr4_read_shadow();
+	unsigned long cr4 = jvmm_read_cr4();
+	unsigned long host_cr4;
 	int ret;
 
 	if (cr4 & X86_CR4_VMXE) {
-		pr_err("cpu%u: VMX is already in use (CR4.VMXE is set): another hypervisor such as kvm_intel holds it; close its VMs or unload it first\n",
-		       cpu);
+		report_vmx_busy(cpu);
 		return -EBUSY;
 	}
 	/*
@@ -93,36 +135,13 @@ static int enter_vmx_operation(unsigned int cpu, phys_addr_t vmxon_region)
 		return -EOPNOTSUPP;
 	}
 	lock_feature_control();
-
-	cr4_set_bits_irqsoff(X86_CR4_VMXE);
-	ret = vmx_vmxon(vmxon_region);
+	ret = jvmm_vmx_on(&host_cr4);
 	if (ret) {
-		cr4_clear_bits_irqsoff(X86_CR4_VMXE);
-		pr_err("cpu%u: VMXON %s\n", cpu,
-		       ret == -EFAULT ? "faulted" : "failed (VMfail)");
+		pr_err("cpu%u: VMXON failed\n", cpu);
 		return -EIO;
 	}
-	/*
-	 * Whoever used VMX on this CPU before us (a previous kernel across
-	 * kexec, say) may have left EPT translations cached; they are tagged
-	 * with EPTPs we might reuse.
-	 */
-	if (jvmm_caps.invept_all)
-		vmx_invept(VMX_INVEPT_ALL_CONTEXT, 0);
-	this_cpu_write(jvmm_vmx_active, true);
+	jvmm_vmx_off();
 	return 0;
-}
-
-static void leave_vmx_operation(void)
-{
-	if (!this_cpu_read(jvmm_vmx_active))
-		return;
-	jvmm_vmcs_clear_all_on_this_cpu();
-	if (vmx_vmxoff())
-		pr_err("cpu%d: VMXOFF failed; clearing CR4.VMXE anyway\n",
-		       smp_processor_id());
-	cr4_clear_bits_irqsoff(X86_CR4_VMXE);
-	this_cpu_write(jvmm_vmx_active, false);
 }
 
 /* Hotplug "online" callback: runs on @cpu, in its hotplug thread. */
@@ -145,57 +164,45 @@ static int jvmm_cpu_online(unsigned int cpu)
 	*(u32 *)page_address(region) = jvmm_caps.revision_id;
 
 	local_irq_save(flags);
-	ret = enter_vmx_operation(cpu, page_to_phys(region));
+	this_cpu_write(jvmm_vmxon_region, region);
+	ret = try_vmx_operation(cpu);
+	if (ret)
+		this_cpu_write(jvmm_vmxon_region, NULL);
 	local_irq_restore(flags);
 	if (ret) {
 		__free_page(region);
 		return ret;
 	}
-	per_cpu(jvmm_vmxon_region, cpu) = region;
-	pr_info("cpu%u: entered VMX operation\n", cpu);
+	pr_info("cpu%u: ready for VMX operation\n", cpu);
 	return 0;
-}
-
-/* Hotplug "offline" callback: runs on @cpu; the core forbids failing. */
-static int jvmm_cpu_offline(unsigned int cpu)
-{
-	struct page *region = per_cpu(jvmm_vmxon_region, cpu);
-	unsigned long flags;
-
-	if (!region)
-		return 0;
-	local_irq_save(flags);
-	leave_vmx_operation();
-	local_irq_restore(flags);
-	per_cpu(jvmm_vmxon_region, cpu) = NULL;
-	__free_page(region);
-	pr_info("cpu%u: left VMX operation\n", cpu);
-	return 0;
-}
-
-static void leave_vmx_on_this_cpu(void *unused)
-{
-	leave_vmx_operation();
 }
 
 /*
- * A CPU in VMX operation blocks INIT, which some reboot methods use to
- * reset the other CPUs, so leave VMX operation everywhere before a
- * reboot or power-off.  The VMXON regions are freed at unload as usual.
+ * Hotplug "offline" callback: runs on @cpu after every task has left it,
+ * so no section is open here.  The core forbids failing.
  */
-static int jvmm_reboot(struct notifier_block *nb, unsigned long action,
-		       void *unused)
+static int jvmm_cpu_offline(unsigned int cpu)
 {
-	on_each_cpu(leave_vmx_on_this_cpu, NULL, 1);
-	return NOTIFY_OK;
+	struct page *region;
+	unsigned long flags;
+
+	local_irq_save(flags);
+	region = this_cpu_read(jvmm_vmxon_region);
+	this_cpu_write(jvmm_vmxon_region, NULL);
+	local_irq_restore(flags);
+	if (!region)
+		return 0;
+	__free_page(region);
+	pr_info("cpu%u: done with VMX operation\n", cpu);
+	return 0;
 }
 
-static struct notifier_block jvmm_reboot_notifier = {
-	.notifier_call = jvmm_reboot,
-};
-
-/* Enter VMX operation on every online CPU, and on each one that follows. */
-int jvmm_vmx_enable_all(void)
+/*
+ * Give every online CPU, and each one that comes online later, a VMXON
+ * region.  cpuhp_setup_state() rolls back if one CPU fails, so insmod is
+ * all or nothing.
+ */
+int jvmm_vmxon_init(void)
 {
 	int ret;
 
@@ -204,13 +211,10 @@ int jvmm_vmx_enable_all(void)
 	if (ret < 0)
 		return ret;
 	vmx_online_state = ret;
-	register_reboot_notifier(&jvmm_reboot_notifier);
 	return 0;
 }
 
-/* Leave VMX operation on every CPU; CR4.VMXE is clear everywhere after. */
-void jvmm_vmx_disable_all(void)
+void jvmm_vmxon_exit(void)
 {
-	unregister_reboot_notifier(&jvmm_reboot_notifier);
 	cpuhp_remove_state(vmx_online_state);
 }

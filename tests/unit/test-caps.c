@@ -348,6 +348,26 @@ static void test_other_cpu_must_match(void)
 	kshim_cpu = 0;
 }
 
+/* The host kernel: FRED active (CR4 bit 32) is refused, with one line. */
+static void test_host_kernel(void)
+{
+	const unsigned long cr4 = 0x3706f0;	/* a typical 64-bit Linux CR4 */
+	int ret;
+
+	kshim_log[0] = 0;
+	kshim_log_lines = 0;
+	CHECK(jvmm_caps_check_host(cr4) == 0, "a host without FRED refused");
+	CHECK(kshim_log_lines == 0, "a host without FRED logged %d lines", kshim_log_lines);
+
+	ret = jvmm_caps_check_host(cr4 | JVMM_CR4_FRED);
+	CHECK(ret == -EOPNOTSUPP, "FRED host: returned %d, want -EOPNOTSUPP", ret);
+	CHECK(kshim_log_lines == 1, "FRED host: %d log lines, want exactly 1", kshim_log_lines);
+	CHECK(strncmp(kshim_log, "err: jvmm: cannot load: ", 24) == 0,
+	      "FRED host: the line is not a 'jvmm: cannot load:' error");
+	CHECK(strstr(kshim_log, "CR4.FRED is set") && strstr(kshim_log, "fred=off"),
+	      "FRED host: the line names neither the cause nor the remedy");
+}
+
 int main(void)
 {
 	test_bochs_accepted();
@@ -358,6 +378,7 @@ int main(void)
 	test_basic_requirements();
 	test_cpu_and_firmware();
 	test_other_cpu_must_match();
+	test_host_kernel();
 	printf("test-caps: %d checks, %d failed\n", checks, failures);
 	return failures ? 1 : 0;
 }

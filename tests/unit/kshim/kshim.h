@@ -3,7 +3,7 @@
  * kshim.h - just enough of the kernel's API to compile a module source
  * file that does no more than compute, log and read MSRs, so that its
  * decisions can be unit-tested in userspace.  The test supplies the
- * hardware: fake_rdmsr() and fake_cpuid_ecx().
+ * hardware: fake_rdmsr(), fake_cpuid_ecx() and fake_cpuid_count().
  */
 #ifndef KSHIM_H
 #define KSHIM_H
@@ -31,6 +31,8 @@ typedef unsigned long long u64;
 #define lower_32_bits(v)	((u32)(v))
 #define upper_32_bits(v)	((u32)((u64)(v) >> 32))
 
+#define max(a, b)		((a) > (b) ? (a) : (b))
+
 static inline unsigned long __ffs(unsigned long x)
 {
 	return (unsigned long)__builtin_ctzl(x);
@@ -50,10 +52,13 @@ void kshim_printk(const char *level, const char *fmt, ...)
 /* Hardware, as the test defines it. */
 int fake_rdmsr(u32 index, u64 *val);	/* nonzero = the read faulted */
 u32 fake_cpuid_ecx(u32 leaf);
+void fake_cpuid_count(u32 leaf, u32 subleaf, u32 *eax, u32 *ebx, u32 *ecx, u32 *edx);
 extern int kshim_cpu;
 
-#define rdmsrl_safe(index, val)	fake_rdmsr(index, val)
+#define rdmsrq_safe(index, val)	fake_rdmsr(index, val)
+#define rdmsrq(index, val)	((void)fake_rdmsr(index, &(val)))
 #define cpuid_ecx(leaf)		fake_cpuid_ecx(leaf)
+#define cpuid_count(leaf, sub, a, b, c, d)	fake_cpuid_count(leaf, sub, a, b, c, d)
 #define smp_processor_id()	kshim_cpu
 
 #endif /* KSHIM_H */

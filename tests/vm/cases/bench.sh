@@ -16,15 +16,30 @@ rate() {	# rate FILE BENCH: the exits/s figure
 	awk -v b="$2" '$1 == "bench:" && $2 == b { print $(NF - 1) }' "$1"
 }
 
+# jvmm_bench BENCH COUNT: jbench on jvmm, then how many VM exits and VMX
+# sections (each one VMXON, VMPTRLD, VMCLEAR, VMXOFF) it took, from
+# jvmm's debugfs counters.
+COUNTERS=/sys/kernel/debug/jvmm/counters
+jvmm_bench() {
+	read -r _ e0 < $COUNTERS || return 1
+	s0=$(awk '$1 == "vmx_sections" { print $2 }' $COUNTERS)
+	jbench --device /dev/jvmm --count "$2" "$1" | tee -a /tmp/jvmm.bench || return 1
+	read -r _ e1 < $COUNTERS
+	s1=$(awk '$1 == "vmx_sections" { print $2 }' $COUNTERS)
+	echo "sections: $1 $((e1 - e0)) exits, $((s1 - s0)) VMX sections" | tee -a /tmp/jvmm.sections
+}
+
 load_kvm_intel
 jbench --device /dev/kvm --count $PIO pio | tee /tmp/kvm.bench || fail "pio on KVM"
 jbench --device /dev/kvm --count $CPUID cpuid | tee -a /tmp/kvm.bench || fail "cpuid on KVM"
 unload_kvm_intel
 
 load_jvmm
-jbench --device /dev/jvmm --count $PIO pio | tee /tmp/jvmm.bench || fail "pio on jvmm"
-jbench --device /dev/jvmm --count $CPUID cpuid | tee -a /tmp/jvmm.bench || fail "cpuid on jvmm"
-jbench --device /dev/jvmm --count $VMCALL vmcall | tee -a /tmp/jvmm.bench || fail "vmcall on jvmm"
+: > /tmp/jvmm.bench
+: > /tmp/jvmm.sections
+jvmm_bench pio $PIO || fail "pio on jvmm"
+jvmm_bench cpuid $CPUID || fail "cpuid on jvmm"
+jvmm_bench vmcall $VMCALL || fail "vmcall on jvmm"
 unload_jvmm
 
 echo
@@ -36,3 +51,9 @@ for b in pio cpuid; do
 		"$k" "$j" "$(awk -v j="$j" -v k="$k" 'BEGIN { printf "%.2f", j / k }')"
 done
 printf '%-34s %14s %14s %8s\n' "vmcall (to userspace, jvmm only)" "-" "$(rate /tmp/jvmm.bench vmcall)" "-"
+echo
+printf '%-34s %14s %14s %8s\n' "jvmm, whole run" "VM exits" "VMX sections" "per exit"
+while read -r _ b e _ sec _; do
+	printf '%-34s %14s %14s %8s\n' "$b" "$e" "$sec" \
+		"$(awk -v s="$sec" -v e="$e" 'BEGIN { printf "%.4f", e ? s / e : 0 }')"
+done < /tmp/jvmm.sections

@@ -2,15 +2,16 @@
 # suites: vm1
 # timeout: 600
 #
-# Engine suite, part 4: the host's FPU/SSE/AVX state and its SYSCALL MSRs
-# survive guests; KVM's errors for bad ioctl arguments; teardown after
-# kill -9 and in odd close orders frees every jvmm object.
+# Engine suite, part 4: the host's FPU/SSE/AVX state, its SYSCALL MSRs and
+# its hardware breakpoints survive guests; KVM's errors for bad ioctl
+# arguments; teardown after kill -9 and in odd close orders frees every
+# jvmm object.
 # jvmm-engine-test (tests/vm/progs/engine) runs the scenarios on kvm_intel,
 # the reference, then on jvmm; --compare then demands the same result lines
 # from both, except for the KNOWN_DIFFERENCES below.
 . ./cases/lib.sh
 
-SCENARIOS="host-fpu host-msrs bad-args cleanup"
+SCENARIOS="host-fpu host-msrs host-debugregs bad-args cleanup"
 
 # Intended differences from KVM, and KVM features jvmm does not have yet:
 # "<scenario> <result key, or *> <reason>", one a line.  The comparison

@@ -1,8 +1,9 @@
 # SPDX-License-Identifier: GPL-2.0
 # suites: vm2
 #
-# With the module loaded, CPU 1 goes offline (and leaves VMX operation)
-# and comes back (and enters it again); then the module unloads cleanly.
+# With the module loaded, CPU 1 goes offline (and gives up its VMXON
+# region) and comes back (checked again, with a new region), and runs a
+# guest there; then the module unloads cleanly.
 . ./cases/lib.sh
 
 cpu1=/sys/devices/system/cpu/cpu1/online
@@ -10,13 +11,13 @@ cpu1=/sys/devices/system/cpu/cpu1/online
 
 mark load
 load_jvmm
-expect_every_cpu entered
+expect_every_cpu "ready for"
 
 mark offline
 echo 0 > $cpu1 || fail "cannot offline cpu1"
 [ "$(cat $cpu1)" = 0 ] || fail "cpu1 still online"
 show_jvmm_log
-expect_log "jvmm: cpu1: left VMX operation" "cpu1 left VMX operation when it went offline"
+expect_log "jvmm: cpu1: done with VMX operation" "cpu1 gave up its VMXON region when it went offline"
 expect_no_log "jvmm: cpu0:" "cpu0 untouched"
 jvmm-info || fail "/dev/jvmm unusable with cpu1 offline"
 
@@ -24,10 +25,12 @@ mark online
 echo 1 > $cpu1 || fail "cannot online cpu1"
 [ "$(cat $cpu1)" = 1 ] || fail "cpu1 did not come back"
 show_jvmm_log
-expect_log "jvmm: cpu1: entered VMX operation" "cpu1 entered VMX operation when it came online"
+expect_log "jvmm: cpu1: ready for VMX operation" "cpu1 was checked and got a VMXON region when it came online"
 jtest ioctl-errors /dev/jvmm || fail "ioctl checks after hotplug"
+taskset 2 jtest guest /dev/jvmm || fail "no guest on cpu1 after it came back"
+ok "a guest ran on cpu1 after it came back"
 
 mark unload
 unload_jvmm
 show_jvmm_log
-expect_every_cpu left
+expect_every_cpu "done with"

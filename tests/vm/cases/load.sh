@@ -1,9 +1,10 @@
 # SPDX-License-Identifier: GPL-2.0
 # suites: vm1 vm2
 #
-# Loading prints the capability summary and takes every online CPU into
-# VMX operation; /dev/jvmm answers KVM_GET_API_VERSION with 12 and unknown
-# ioctls with ENOTTY; unloading takes every CPU out again.
+# Loading prints the capability summary and checks every online CPU with
+# a VMXON/VMXOFF, giving it a VMXON region; /dev/jvmm answers
+# KVM_GET_API_VERSION with 12 and unknown ioctls with ENOTTY; unloading
+# frees every region again.
 . ./cases/lib.sh
 
 echo "online CPUs: $(online_cpus | tr '\n' ' ')(expecting $JVMM_CPUS)"
@@ -20,7 +21,7 @@ for field in "EPT 4-level WB" "VPID yes" "unrestricted guest yes" "preemption ti
 	*) fail "summary lacks '$field' (Bochs has it): $summary" ;;
 	esac
 done
-expect_every_cpu entered
+expect_every_cpu "ready for"
 
 mode=$(ls -l /dev/jvmm | cut -c1-10)
 [ "$mode" = "crw-------" ] || fail "/dev/jvmm mode is $mode, want crw------- (0600)"
@@ -34,6 +35,6 @@ jtest ioctl-errors /dev/jvmm || fail "ioctl error checks"
 mark unload
 unload_jvmm
 show_jvmm_log
-expect_every_cpu left
+expect_every_cpu "done with"
 [ -e /dev/jvmm ] && fail "/dev/jvmm still exists after rmmod"
 ok "/dev/jvmm removed"

@@ -13,5 +13,5 @@ ok "rmmod refused while /dev/jvmm is open"
 jvmm-info || fail "device unusable after the refused rmmod"
 mark close
 unload_jvmm
-expect_every_cpu left
+expect_every_cpu "done with"
 ok "rmmod succeeds after close"

@@ -64,6 +64,7 @@ void scn_signal(void);
 void scn_host_fpu(void);
 void scn_host_ymm(void);
 void scn_host_msrs(void);
+void scn_host_debugregs(void);
 void scn_migrate(void);
 void scn_two_vms(void);
 void scn_bad_args(void);

@@ -60,6 +60,7 @@ const struct scenario scenarios[] = {
 	{ "host-fpu", scn_host_fpu, 0, 0, "the host's XMM0-15, MXCSR, FCW, XCR0 survive KVM_RUN" },
 	{ "host-ymm", scn_host_ymm, 0, 0, "the same with YMM0-15 live (not on Bochs: see sc_host.c)" },
 	{ "host-msrs", scn_host_msrs, 0, 0, "the host's SYSCALL MSRs and KERNEL_GS_BASE survive" },
+	{ "host-debugregs", scn_host_debugregs, 0, 0, "the host's hardware breakpoints work after KVM_RUN" },
 	{ "migrate", scn_migrate, SCN_SMP, 60, "a running vCPU thread moved between CPUs" },
 	{ "two-vms", scn_two_vms, SCN_SMP, 60, "two VMs running at once" },
 	{ "bad-args", scn_bad_args, 0, 0, "bad ioctl arguments get KVM's errors" },

@@ -1,11 +1,14 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * sc_host.c - the host's state survives running a guest: its FPU/SSE/AVX
- * registers and the MSRs that VMX does not switch.
+ * registers, the MSRs that VMX does not switch, and its hardware
+ * breakpoints (a VM exit clears DR7).
  */
 #include <cpuid.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <linux/hw_breakpoint.h>
+#include <linux/perf_event.h>
 #include <sched.h>
 #include <stdio.h>
 #include <string.h>
@@ -306,4 +309,75 @@ void scn_host_msrs(void)
 	res("get_msrs", "%ld", ret);
 	res("get_bad", "%u", bad_get);
 	res("hlts", "%u", hlts);
+}
+
+/* --- host-debugregs ------------------------------------------------------ */
+
+static volatile uint32_t watched;
+
+/* A write watchpoint on @addr for this thread, through perf (DR0-3, DR7). */
+static int watch_writes(volatile void *addr)
+{
+	struct perf_event_attr attr;
+
+	memset(&attr, 0, sizeof(attr));
+	attr.type = PERF_TYPE_BREAKPOINT;
+	attr.size = sizeof(attr);
+	attr.bp_type = HW_BREAKPOINT_W;
+	attr.bp_addr = (uintptr_t)addr;
+	attr.bp_len = HW_BREAKPOINT_LEN_4;
+	attr.exclude_kernel = 1;
+	attr.exclude_hv = 1;
+	return (int)syscall(SYS_perf_event_open, &attr, 0, -1, -1, 0);
+}
+
+static uint64_t hits(int fd)
+{
+	uint64_t n = 0;
+
+	if (read(fd, &n, sizeof(n)) != sizeof(n))
+		abort_scenario("read the breakpoint counter: %s", strerror(errno));
+	return n;
+}
+
+/*
+ * The host thread's breakpoint fires before the guest runs, and after
+ * every KVM_RUN: the VM exit left DR7 at 0x400, and the hypervisor must
+ * give the host its DR7 back before the thread returns to userspace.
+ */
+void scn_host_debugregs(void)
+{
+	unsigned int runs = 0, missed = 0;
+	uint64_t before, after;
+	char tok[96];
+	int fd, r;
+
+	fd = watch_writes(&watched);
+	if (fd < 0)
+		abort_scenario("perf_event_open(PERF_TYPE_BREAKPOINT): %s", strerror(errno));
+	before = hits(fd);
+	watched = 1;
+	watched = 2;
+	after = hits(fd);
+	expect_u64("host breakpoint hits before any guest ran", after - before, 2);
+
+	boot(BLOB(hello), MODE_REAL);
+	for (;;) {
+		r = vrun(&v);
+		if (r < 0)
+			abort_scenario("KVM_RUN: %s", errno_name(-r));
+		runs++;
+		before = hits(fd);
+		watched = runs;
+		missed += hits(fd) != before + 1;
+		if (v.run->exit_reason == KVM_EXIT_HLT)
+			break;
+		if (v.run->exit_reason != KVM_EXIT_IO || runs > 16)
+			abort_scenario("unexpected exit %s", exit_token(&v, tok, sizeof(tok)));
+	}
+	check(!missed, "the host's breakpoint fires after every KVM_RUN");
+	close(fd);
+	res("runs", "%u", runs);
+	res("missed", "%u", missed);
+	res("exit", "%s", exit_token(&v, tok, sizeof(tok)));
 }
