@@ -7,11 +7,38 @@
 # make install      jlaunch, the tools and our guest under PREFIX (/usr/local)
 # make clean
 #
-# KDIR defaults to the running kernel's build tree, else the newest Debian
-# cloud kernel headers (the kernel the test VMs boot).
+# KDIR, the kernel build tree "make module" builds against: KDIR=... when
+# given; else the running kernel's (/lib/modules/$(uname -r)/build); else the
+# newest installed /usr/src/linux-headers-*-amd64 this host can build with,
+# with one line saying so. Headers whose compiler the host lacks are skipped
+# (trixie's want gcc-14, which Debian 12 has not: tests/kbuild.sh builds
+# against those in a trixie chroot). Worked out once, and only when a recipe
+# uses KDIR, so other targets pay nothing for it.
+ifeq ($(origin KDIR),undefined)
+KDIR = $(patsubst -,,$(firstword $(jvmm-kdir)))
+jvmm-kdir-note = $(wordlist 2,$(words $(jvmm-kdir)),$(jvmm-kdir))
+jvmm-kdir = $(eval jvmm-kdir := $(or $(wildcard /lib/modules/$(shell uname -r)/build),$(shell $(jvmm-pick-kdir))))$(jvmm-kdir)
+endif
 
-KDIR ?= $(firstword $(wildcard /lib/modules/$(shell uname -r)/build) \
-		    $(lastword $(sort $(wildcard /usr/src/linux-headers-*-cloud-amd64))))
+# Prints "TREE NOTE..." (TREE "-" when none is usable) for the Makefile above.
+define jvmm-pick-kdir
+run=$$(uname -r); pick=; other=;
+for t in $$(for t in /usr/src/linux-headers-*-amd64; do [ -f "$$t/Makefile" ] && echo "$$t"; done | sort -rV); do
+	cc=$$(sed -n 's/^CONFIG_CC_VERSION_TEXT=//p' "$$t/include/config/auto.conf" "$$t/.config" 2>/dev/null | head -n 1 | tr -d '"' | cut -d ' ' -f 1);
+	why=;
+	if [ -n "$$cc" ] && ! command -v "$$cc" >/dev/null 2>&1; then why="needs $$cc, which this host lacks";
+	elif [ -x "$$t/tools/objtool/objtool" ] && SRCARCH=x86 "$$t/tools/objtool/objtool" --help 2>&1 | grep -q GLIBC_; then why="its build tools need a newer C library than this host has"; fi;
+	if [ -z "$$why" ] && [ -z "$$pick" ]; then pick=$$t; else other="$$other$${other:+, }$$(basename "$$t")$${why:+ (skipped: $$why)}"; fi;
+done;
+none="no headers for the running kernel $$run (no /lib/modules/$$run/build)";
+if [ -n "$$pick" ]; then
+	echo "$$pick $$none, so building against $$pick, the newest installed headers this host can build with$${other:+; also installed: $$other}; choose with make KDIR=/usr/src/linux-headers-...";
+elif [ -n "$$other" ]; then
+	echo "- $$none, and none in /usr/src this host can build with: $$other";
+else
+	echo "- $$none, and no /usr/src/linux-headers-*-amd64";
+fi
+endef
 
 CC      ?= gcc
 CFLAGS  ?= -O2 -g
@@ -43,6 +70,10 @@ UNIT_TESTS := $(patsubst tests/unit/%.c,tests/unit/build/%,$(UNIT_SRCS))
 all: module userspace $(GUEST_TARGETS) $(DISK_TARGETS)
 
 module:
+ifeq ($(origin KDIR),file)
+	@test -n "$(KDIR)" || { echo "make: $(jvmm-kdir-note); install linux-headers-\$$(uname -r), or on Debian 12 linux-headers-cloud-amd64 (the test VM's kernel), or pass KDIR=/path/to/kernel/build" >&2; exit 2; }
+	@$(if $(jvmm-kdir-note),echo "make: $(jvmm-kdir-note)" >&2)
+endif
 	@test -d "$(KDIR)" || { echo "make: no kernel build tree at KDIR='$(KDIR)'; install linux-headers-\$$(uname -r) or pass KDIR=/path/to/kernel/build" >&2; exit 2; }
 	$(MAKE) -C $(KDIR) M=$(CURDIR) modules
 
