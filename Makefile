@@ -106,11 +106,14 @@ tests/unit/build/test-xfeatures: tests/unit/test-xfeatures.c module/xfeatures.c 
 unit-tests: $(UNIT_TESTS)
 
 # Everything the test VM's initramfs carries from this tree (see tests/vm/).
-vm-payload: module userspace $(GUEST_TARGETS) $(DISK_TARGETS) $(TEST_KERNELS)
+# JVMM_PREBUILT_KO=path: ship that jvmm.ko instead of building the module here
+# (tests/run, for kernels built elsewhere: tests/kbuild.sh module).
+vm-payload: $(if $(JVMM_PREBUILT_KO),,module) userspace $(GUEST_TARGETS) $(DISK_TARGETS) $(TEST_KERNELS)
 	@test -n "$(DESTDIR)" || { echo "make vm-payload: set DESTDIR" >&2; exit 2; }
+	@test -z "$(JVMM_PREBUILT_KO)" || test -f "$(JVMM_PREBUILT_KO)" || { echo "make vm-payload: JVMM_PREBUILT_KO=$(JVMM_PREBUILT_KO) does not exist" >&2; exit 2; }
 	install -d $(DESTDIR)/jvmm/module $(DESTDIR)/jvmm/bin $(DESTDIR)/jvmm/cases \
 		$(DESTDIR)/jvmm/guest
-	install -m 0644 module/jvmm.ko $(DESTDIR)/jvmm/module/
+	install -m 0644 $(or $(JVMM_PREBUILT_KO),module/jvmm.ko) $(DESTDIR)/jvmm/module/jvmm.ko
 	install -m 0755 $(TOOLS) $(TEST_PROGS) $(DESTDIR)/jvmm/bin/
 	install -m 0644 tests/vm/cases/*.sh $(DESTDIR)/jvmm/cases/
 	$(if $(GUEST_TARGETS),install -m 0644 $(GUEST_TARGETS) $(DESTDIR)/jvmm/guest/)

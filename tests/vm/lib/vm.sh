@@ -27,6 +27,14 @@ vm_cmdline() {
 	printf '%s\n' "$args"
 }
 
+# suite_limit_var SUITE: the variable that sets SUITE's time limit.
+suite_limit_var() {
+	case "$1" in
+	vm1-7x) echo JVMM_VM1_7X_TIMEOUT ;;
+	*) printf 'JVMM_%s_TIMEOUT\n' "$(printf '%s' "$1" | tr 'a-z-' 'A-Z_')" ;;
+	esac
+}
+
 # vm_stop PID: TERM, then KILL; only ever the emulator pid we started.
 vm_stop() {
 	local pid=$1
@@ -41,14 +49,17 @@ vm_stop() {
 }
 
 # vm_run_suite SUITE WD: runs in a background subshell of tests/run.
-# Needs in WD: cmdline; for Bochs boot.iso, for QEMU the globals VMLINUZ and
-# INITRD. Uses BACKEND. Writes WD/reason (empty = reached @@JVMM DONE),
-# WD/wall (seconds), WD/boot (seconds until @@JVMM START, if seen).
+# Needs in WD: cmdline, backend (bochs, qemu or qemu-tcg), limit (s); for
+# Bochs boot.iso, for QEMU vmlinuz and initrd (files naming their paths).
+# Writes WD/reason (empty = reached @@JVMM DONE), WD/wall (seconds),
+# WD/boot (seconds until @@JVMM START, if seen), WD/timeline (wall seconds
+# at each case's BEGIN and END).
 vm_run_suite() {
 	local suite=$1 wd=$2 cpus limit log t0 now started_at='' done_at='' panic_at=''
-	local reason='' rc
+	local reason='' rc backend
 	cpus=$(suite_cpus "$suite")
-	limit=$(suite_time_limit "$suite")
+	limit=$(cat "$wd/limit")
+	backend=$(cat "$wd/backend")
 	log="$wd/serial.log"
 	EMU_PID=
 	# Killed (Ctrl-C, tests/run stopping) or died on an error: never leave
@@ -57,19 +68,34 @@ vm_run_suite() {
 	trap 'exit 143' TERM INT HUP
 
 	t0=$(now_s)
-	case "$BACKEND" in
+	case "$backend" in
 	bochs)
 		bochs_start "$wd" "$cpus" "$(suite_bochs_ips "$suite")"
 		note "$suite: Bochs pid $EMU_PID, $cpus CPU(s), ips $(suite_bochs_ips "$suite"), rfb port $(cat "$wd/rfb-port" 2>/dev/null), limit $limit s"
 		;;
 	qemu)
-		qemu_start "$wd" "$VMLINUZ" "$INITRD" "$(cat "$wd/cmdline")" "$cpus"
+		qemu_start "$wd" "$(cat "$wd/vmlinuz")" "$(cat "$wd/initrd")" "$(cat "$wd/cmdline")" "$cpus" kvm
 		note "$suite: QEMU/KVM pid $EMU_PID, $cpus CPU(s), limit $limit s"
 		;;
+	qemu-tcg)
+		qemu_start "$wd" "$(cat "$wd/vmlinuz")" "$(cat "$wd/initrd")" "$(cat "$wd/cmdline")" "$cpus" tcg
+		note "$suite: QEMU/TCG (no VMX) pid $EMU_PID, $cpus CPU(s), limit $limit s"
+		;;
+	*) die "vm_run_suite: unknown backend '$backend'" ;;
 	esac
 
+	local nmarks=0 n
+	: >"$wd/timeline"
 	while :; do
 		now=$(now_s)
+		# Wall-clock time of each case's BEGIN and END (guest time is in
+		# the END line): WD/timeline, kept with the logs.
+		n=$(grep -ac '^@@JVMM \(BEGIN\|END\) ' "$log" || true)
+		if [ "$n" -gt "$nmarks" ]; then
+			grep -a '^@@JVMM \(BEGIN\|END\) ' "$log" | tail -n +"$((nmarks + 1))" | tr -d '\r' |
+				sed "s/^/$((now - t0)) s: /" >>"$wd/timeline"
+			nmarks=$n
+		fi
 		if ! kill -0 "$EMU_PID" 2>/dev/null; then
 			rc=0
 			wait "$EMU_PID" 2>/dev/null || rc=$?
@@ -77,7 +103,7 @@ vm_run_suite() {
 				if grep -q 'Kernel panic - not syncing' "$log"; then
 					reason="kernel panic; VM stopped"
 				else
-					reason="emulator exited (rc=$rc) before @@JVMM DONE; see $BACKEND.log"
+					reason="emulator exited (rc=$rc) before @@JVMM DONE; see ${backend%-tcg}.log"
 				fi
 			fi
 			break
@@ -105,12 +131,12 @@ vm_run_suite() {
 				break
 			fi
 		fi
-		if [ "$BACKEND" = bochs ] && [ "$(bochs_boot_count "$log")" -gt 1 ]; then
+		if [ "$backend" = bochs ] && [ "$(bochs_boot_count "$log")" -gt 1 ]; then
 			reason="VM rebooted unexpectedly (reset or triple fault); stopped"
 			break
 		fi
 		if [ $((now - t0)) -ge "$limit" ]; then
-			reason="VM did not finish in $limit s"
+			reason="VM did not finish in $limit s (a hang? the serial log says where; a slow machine: raise $(suite_limit_var "$suite"))"
 			break
 		fi
 		sleep 1
