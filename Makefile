@@ -97,10 +97,10 @@ $(BIN) tests/unit/build:
 	mkdir -p $@
 
 # Unit tests of module code compile it against the userspace shims in tests/unit/kshim.
-tests/unit/build/test-caps: tests/unit/test-caps.c module/caps.c module/caps.h module/compat.h module/vmx_arch.h | tests/unit/build
+tests/unit/build/test-caps: tests/unit/test-caps.c module/caps.c module/caps.h module/compat.h module/vmx_arch.h tests/unit/kshim/kshim_log.h | tests/unit/build
 	$(CC) $(CFLAGS) -Itests/unit/kshim -Imodule -o $@ $< -static
 
-tests/unit/build/test-xfeatures: tests/unit/test-xfeatures.c module/xfeatures.c module/xfeatures.h module/compat.h | tests/unit/build
+tests/unit/build/test-xfeatures: tests/unit/test-xfeatures.c module/xfeatures.c module/xfeatures.h module/compat.h tests/unit/kshim/kshim_log.h | tests/unit/build
 	$(CC) $(CFLAGS) -Itests/unit/kshim -Imodule -o $@ $< -static
 
 unit-tests: $(UNIT_TESTS)

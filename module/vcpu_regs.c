@@ -245,12 +245,7 @@ static int prepare_sregs(struct jvmm_vcpu *vcpu, const struct kvm_sregs *sregs,
 	return 0;
 }
 
-/* Open a section for an ioctl's VMCS work, and end it. */
-static int state_section_open(struct jvmm_vcpu *vcpu)
-{
-	return jvmm_vcpu_section_open(vcpu);
-}
-
+/* End the section an ioctl opened for its VMCS work. */
 static void state_section_close(struct jvmm_vcpu *vcpu)
 {
 	jvmm_vcpu_section_close(vcpu);
@@ -272,7 +267,7 @@ static long msr_io(struct jvmm_vcpu *vcpu, struct kvm_msrs __user *user, bool se
 	entries = memdup_user(user->entries, array_size(sizeof(*entries), msrs.nmsrs));
 	if (IS_ERR(entries))
 		return PTR_ERR(entries);
-	ret = state_section_open(vcpu);
+	ret = jvmm_vcpu_section_open(vcpu);
 	if (ret)
 		goto out;
 	for (i = 0; i < msrs.nmsrs; i++) {
@@ -346,7 +341,7 @@ long jvmm_vcpu_state_ioctl(struct jvmm_vcpu *vcpu, unsigned int ioctl, void __us
 			ret = prepare_sregs(vcpu, &u->sregs, pdpte);
 	}
 	if (!ret)
-		ret = state_section_open(vcpu);
+		ret = jvmm_vcpu_section_open(vcpu);
 	if (ret)
 		goto out;
 	switch (ioctl) {

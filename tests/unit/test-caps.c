@@ -11,23 +11,7 @@
 #include "kshim.h"
 
 #include "caps.c"
-
-char kshim_log[8192];
-int kshim_log_lines;
-int kshim_cpu;
-
-void kshim_printk(const char *level, const char *fmt, ...)
-{
-	size_t used = strlen(kshim_log);
-	va_list ap;
-
-	snprintf(kshim_log + used, sizeof(kshim_log) - used, "%s: ", level);
-	used = strlen(kshim_log);
-	va_start(ap, fmt);
-	vsnprintf(kshim_log + used, sizeof(kshim_log) - used, fmt, ap);
-	va_end(ap);
-	kshim_log_lines++;
-}
+#include "kshim_log.h"
 
 /* The fake CPU: an MSR whose index is not in the table faults. */
 struct fake_msr {
