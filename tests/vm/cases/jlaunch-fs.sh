@@ -144,7 +144,7 @@ ok "--readonly: write, echo >, append, mkdir, rm say 'read-only disk', cat works
 
 # ---- 5. SIGKILL in the middle of a write ----
 # jtest kill-on-write runs jlaunch and kills it right after the disk write that makes its
-# condition true (it watches the image with inotify at real-time priority on jlaunch's CPU).
+# condition true (it traces jlaunch's system calls and kills it at the return of that pwrite).
 # The guest writes a block as two requests; a sync writes, after allocations: data, bitmap
 # (block 2), new indirect blocks, directories (the root is block R), superblock; after frees:
 # directories, then the bitmap.

@@ -34,6 +34,7 @@
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <grp.h>
 #include <poll.h>
 #include <signal.h>
@@ -41,10 +42,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sched.h>
-#include <sys/inotify.h>
 #include <sys/ioctl.h>
 #include <sys/mman.h>
+#include <sys/ptrace.h>
+#include <sys/user.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
 #include <termios.h>
@@ -432,22 +433,35 @@ static int cmd_tty(const char *wait_text, const char *send, int sig, char **argv
 }
 
 /*
- * The watcher learns of every write to FILE through inotify (IN_MODIFY)
- * and runs at SCHED_FIFO priority on the CPU that CMD is pinned to: woken
- * by CMD's write, it preempts CMD at the return from that write, so CMD
- * does nothing more before the watcher has looked and, if WHEN holds,
- * killed it.  A kill after exactly that write, as a crash would be.
+ * CMD runs under ptrace, stopped at the entry and the exit of each of its
+ * system calls.  At the exit of each pwrite() to FILE the write has
+ * happened and nothing after it yet: if WHEN holds then, CMD is killed
+ * there, as a crash right after that write would leave it.  (A watcher
+ * woken by inotify instead depends on the scheduler letting it in before
+ * CMD's next writes, which a 6.12 kernel in Bochs did not always do.)
  */
 #define KILL_BLOCK	4096
 
+/* Is @fd of @pid the file whose real path is @path? */
+static int fd_is(pid_t pid, long fd, const char *path)
+{
+	char link[64], target[PATH_MAX];
+	ssize_t n;
+
+	snprintf(link, sizeof(link), "/proc/%d/fd/%ld", (int)pid, fd);
+	n = readlink(link, target, sizeof(target) - 1);
+	if (n < 0)
+		return 0;
+	target[n] = '\0';
+	return !strcmp(target, path);
+}
+
 static int cmd_kill_on_write(const char *file, const char *when, char **argv)
 {
-	struct sched_param rt = { .sched_priority = 50 };
 	uint8_t before[KILL_BLOCK], now[KILL_BLOCK];
 	long want = 0, writes = 0, block = -1;
-	char events[4096], *end;
-	cpu_set_t cpu;
-	int fd, in, status;
+	char path[PATH_MAX], *end;
+	int fd, status, in_syscall = 0;
 	pid_t pid;
 
 	if (!strncmp(when, "writes:", 7))
@@ -459,60 +473,62 @@ static int cmd_kill_on_write(const char *file, const char *when, char **argv)
 	if (*end || (want <= 0 && block < 0))
 		return usage();
 	fd = open(file, O_RDONLY | O_CLOEXEC);
-	in = inotify_init1(IN_CLOEXEC);
-	if (fd < 0 || in < 0 || inotify_add_watch(in, file, IN_MODIFY) < 0 ||
+	if (fd < 0 || !realpath(file, path) ||
 	    (block >= 0 && pread(fd, before, KILL_BLOCK, block * KILL_BLOCK) != KILL_BLOCK)) {
 		fprintf(stderr, "jtest: %s: %s\n", file, strerror(errno ? errno : EINVAL));
 		return 2;
 	}
-	/* One CPU for both, so that the watcher's priority decides who runs. */
-	CPU_ZERO(&cpu);
-	CPU_SET(sched_getcpu(), &cpu);
-	if (sched_setaffinity(0, sizeof(cpu), &cpu)) {
-		perror("jtest: sched_setaffinity");
-		return 2;
-	}
 	pid = fork();
 	if (pid == 0) {
+		/* Stops at the exec with SIGTRAP, for the parent to set its options. */
+		ptrace(PTRACE_TRACEME, 0, NULL, NULL);
 		execvp(argv[0], argv);
 		_exit(127);
 	}
-	if (pid < 0 || sched_setscheduler(0, SCHED_FIFO, &rt)) {
-		perror("jtest: fork or SCHED_FIFO");
+	if (pid < 0 || waitpid(pid, &status, 0) != pid || !WIFSTOPPED(status) ||
+	    ptrace(PTRACE_SETOPTIONS, pid, NULL,
+		   (void *)(long)(PTRACE_O_TRACESYSGOOD | PTRACE_O_EXITKILL))) {
+		perror("jtest: fork, exec or ptrace");
 		if (pid > 0)
 			kill(pid, SIGKILL);
 		return 2;
 	}
-	for (;;) {
-		struct pollfd pfd = { .fd = in, .events = POLLIN };
-		ssize_t n;
-		char *p;
+	for (int sig = 0;; sig = 0) {
+		struct user_regs_struct regs;
 
-		if (waitpid(pid, &status, WNOHANG) == pid) {
+		if (ptrace(PTRACE_SYSCALL, pid, NULL, (void *)(long)sig) ||
+		    waitpid(pid, &status, 0) != pid) {
+			perror("jtest: ptrace");
+			kill(pid, SIGKILL);
+			return 2;
+		}
+		if (WIFEXITED(status) || WIFSIGNALED(status)) {
 			printf("kill-on-write: %s ended (%s %d) after %ld writes to %s, before %s\n",
 			       argv[0], WIFEXITED(status) ? "status" : "signal",
 			       WIFEXITED(status) ? WEXITSTATUS(status) : WTERMSIG(status), writes,
 			       file, when);
 			return 1;
 		}
-		if (poll(&pfd, 1, 100) <= 0)
+		if (WSTOPSIG(status) != (SIGTRAP | 0x80)) {
+			/* A signal for CMD: deliver it (SIGTRAP is ptrace's own). */
+			sig = WSTOPSIG(status) == SIGTRAP ? 0 : WSTOPSIG(status);
 			continue;
-		n = read(in, events, sizeof(events));
-		for (p = events; n > 0 && p < events + n;
-		     p += sizeof(struct inotify_event) + ((struct inotify_event *)p)->len) {
-			if (!(((struct inotify_event *)p)->mask & IN_MODIFY))
-				continue;
-			writes++;
-			if (want ? writes < want :
-			    pread(fd, now, KILL_BLOCK, block * KILL_BLOCK) != KILL_BLOCK ||
-			    !memcmp(before, now, KILL_BLOCK))
-				continue;
-			kill(pid, SIGKILL);
-			waitpid(pid, &status, 0);
-			printf("kill-on-write: killed %s right after write %ld to %s (%s)\n", argv[0],
-			       writes, file, want ? "that many writes" : "the block changed");
-			return 0;
 		}
+		in_syscall = !in_syscall;
+		if (in_syscall || ptrace(PTRACE_GETREGS, pid, NULL, &regs) ||
+		    regs.orig_rax != SYS_pwrite64 || (long)regs.rax < 0 ||
+		    !fd_is(pid, (long)regs.rdi, path))
+			continue;
+		writes++;
+		if (want ? writes < want :
+		    pread(fd, now, KILL_BLOCK, block * KILL_BLOCK) != KILL_BLOCK ||
+		    !memcmp(before, now, KILL_BLOCK))
+			continue;
+		kill(pid, SIGKILL);
+		waitpid(pid, &status, 0);
+		printf("kill-on-write: killed %s right after write %ld to %s (%s)\n", argv[0],
+		       writes, file, want ? "that many writes" : "the block changed");
+		return 0;
 	}
 }
 
