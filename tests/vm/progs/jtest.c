@@ -25,6 +25,9 @@
  *                                print CMD's exit status; with --signal 20
  *                                (SIGTSTP) check the terminal while CMD is
  *                                stopped and after SIGCONT, then type "exit"
+ *   jtest remap [DEV]            guest RAM the process unmaps and maps again
+ *                                behind a slot: which pages the guest sees
+ *                                then, and KVM_RUN once nothing is mapped
  *   jtest kill-on-write FILE WHEN CMD [ARG...]
  *                                run CMD and SIGKILL it right after the
  *                                write to FILE that makes WHEN true:
@@ -254,6 +257,122 @@ static int cmd_guest(const char *dev, char **hold_argv, char **then_argv)
 	return status ? 10 + (status & 0x7f) : 0;
 }
 
+/*
+ * Guest RAM replaced behind the guest's back (Documentation/uapi.md).
+ * Real mode, DS = 0: each program OUTs bytes it reads from RAM, then HLTs.
+ *   0x1000: the byte at 0x2000 to port 0x10
+ *   0x1100: the byte at 0x2000 to port 0x10, the byte at 0x3000 to 0x11
+ *   0x1200: the byte at 0x4000 to port 0x10
+ */
+static const uint8_t remap_code[][12] = {
+	{ 0xa0, 0x00, 0x20, 0xe6, 0x10, 0xf4 },
+	{ 0xa0, 0x00, 0x20, 0xe6, 0x10, 0xa0, 0x00, 0x30, 0xe6, 0x11, 0xf4 },
+	{ 0xa0, 0x00, 0x40, 0xe6, 0x10, 0xf4 },
+};
+#define REMAP_PROGRAM(n)	(GUEST_CODE_GPA + (n) * 0x100)
+
+static void remap_fill(uint8_t *mem, uint8_t data)
+{
+	size_t i;
+
+	memset(mem, 0, GUEST_MEM_SIZE);
+	for (i = 0; i < sizeof(remap_code) / sizeof(remap_code[0]); i++)
+		memcpy(mem + REMAP_PROGRAM(i), remap_code[i], sizeof(remap_code[i]));
+	mem[0x2000] = data;
+	mem[0x3000] = data + 1;
+	mem[0x4000] = data + 2;
+}
+
+/* Run program @n; the bytes it OUTs go to @out (-1: none).  KVM_RUN's errno, or 0. */
+static int remap_run(int vcpufd, struct kvm_run *run, int n, int out[2])
+{
+	struct kvm_regs regs;
+
+	out[0] = out[1] = -1;
+	memset(&regs, 0, sizeof(regs));
+	regs.rip = REMAP_PROGRAM(n);
+	regs.rflags = 0x2;
+	if (ioctl(vcpufd, KVM_SET_REGS, &regs) < 0)
+		return errno;
+	for (;;) {
+		if (ioctl(vcpufd, KVM_RUN, 0) < 0)
+			return errno;
+		if (run->exit_reason == KVM_EXIT_HLT)
+			return 0;
+		if (run->exit_reason != KVM_EXIT_IO || (run->io.port & ~1) != GUEST_PORT)
+			return EPROTO;
+		out[run->io.port & 1] = *((uint8_t *)run + run->io.data_offset);
+	}
+}
+
+static int cmd_remap(const char *dev)
+{
+	int sysfd = open_device(dev), vmfd, vcpufd, mmap_size, err, out[2];
+	struct kvm_userspace_memory_region region;
+	struct kvm_sregs sregs;
+	struct kvm_run *run;
+	uint8_t *mem, *again;
+
+	mem = mmap(NULL, GUEST_MEM_SIZE, PROT_READ | PROT_WRITE,
+		   MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	vmfd = ioctl(sysfd, KVM_CREATE_VM, 0);
+	if (mem == MAP_FAILED || vmfd < 0) {
+		perror("jtest: remap: mmap or KVM_CREATE_VM");
+		return 2;
+	}
+	remap_fill(mem, 0x10);
+	region = (struct kvm_userspace_memory_region) {
+		.slot = 0, .guest_phys_addr = 0,
+		.memory_size = GUEST_MEM_SIZE, .userspace_addr = (uintptr_t)mem,
+	};
+	vcpufd = ioctl(vmfd, KVM_CREATE_VCPU, 0);
+	mmap_size = ioctl(sysfd, KVM_GET_VCPU_MMAP_SIZE, 0);
+	run = mmap(NULL, mmap_size, PROT_READ | PROT_WRITE, MAP_SHARED, vcpufd, 0);
+	if (ioctl(vmfd, KVM_SET_USER_MEMORY_REGION, &region) < 0 || vcpufd < 0 ||
+	    run == MAP_FAILED || ioctl(vcpufd, KVM_GET_SREGS, &sregs) < 0) {
+		perror("jtest: remap: VM setup");
+		return 2;
+	}
+	sregs.cs.base = 0;
+	sregs.cs.selector = 0;
+	if (ioctl(vcpufd, KVM_SET_SREGS, &sregs) < 0) {
+		perror("jtest: remap: KVM_SET_SREGS");
+		return 2;
+	}
+
+	err = remap_run(vcpufd, run, 0, out);
+	check(!err && out[0] == 0x10, "the guest reads its RAM (0x10 at 0x2000)");
+
+	/* The same range unmapped and mapped again, with other bytes. */
+	munmap(mem, GUEST_MEM_SIZE);
+	again = mmap(mem, GUEST_MEM_SIZE, PROT_READ | PROT_WRITE,
+		     MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED, -1, 0);
+	if (again != mem) {
+		perror("jtest: remap: mmap MAP_FIXED");
+		return 2;
+	}
+	remap_fill(mem, 0x20);
+	err = remap_run(vcpufd, run, 1, out);
+	check(!err, "KVM_RUN after the range was mapped again");
+	printf("remap: touched page after the remap: 0x%02x (0x10: the old page, 0x20: the new one)\n",
+	       out[0] & 0xff);
+	check(out[1] == 0x21, "a page first touched after the remap comes from the new mapping (0x21)");
+
+	/* Nothing mapped: a page never touched cannot be had. */
+	munmap(mem, GUEST_MEM_SIZE);
+	err = remap_run(vcpufd, run, 2, out);
+	printf("remap: KVM_RUN with the range unmapped: %s\n", err ? strerror(err) : "ok");
+	check(err == EFAULT, "KVM_RUN fails with EFAULT once the range is unmapped");
+	printf("remap: result touched_after_remap=0x%02x new_after_remap=0x%02x unmapped=%s\n",
+	       out[0] & 0xff, 0x21, err == EFAULT ? "EFAULT" : "other");
+
+	munmap(run, mmap_size);
+	close(vcpufd);
+	close(vmfd);
+	close(sysfd);
+	return failures ? 1 : 0;
+}
+
 static int cmd_as_user(const char *uid_text, char **argv)
 {
 	char *end;
@@ -301,6 +420,7 @@ static int usage(void)
 		"       jtest as-user UID CMD [ARG...]\n"
 		"       jtest guest [DEV] [--hold|--then CMD [ARG...]]\n"
 		"       jtest tty --wait TEXT (--send BYTES|--signal N) CMD [ARG...]\n"
+		"       jtest remap [DEV]\n"
 		"       jtest kill-on-write FILE writes:N|block:B CMD [ARG...]\n");
 	return 2;
 }
@@ -552,6 +672,8 @@ int main(int argc, char **argv)
 			return cmd_tty(argv[3], NULL, atoi(argv[5]), argv + 6);
 		return usage();
 	}
+	if (!strcmp(argv[1], "remap"))
+		return cmd_remap(argc > 2 ? argv[2] : JVMM_DEVICE_PATH);
 	if (!strcmp(argv[1], "kill-on-write") && argc >= 5)
 		return cmd_kill_on_write(argv[2], argv[3], argv + 4);
 	if (!strcmp(argv[1], "guest")) {
