@@ -307,7 +307,7 @@ static int remap_run(int vcpufd, struct kvm_run *run, int n, int out[2])
 
 static int cmd_remap(const char *dev)
 {
-	int sysfd = open_device(dev), vmfd, vcpufd, mmap_size, err, out[2];
+	int sysfd = open_device(dev), vmfd, vcpufd, mmap_size, err, out[2], touched;
 	struct kvm_userspace_memory_region region;
 	struct kvm_sregs sregs;
 	struct kvm_run *run;
@@ -354,8 +354,9 @@ static int cmd_remap(const char *dev)
 	remap_fill(mem, 0x20);
 	err = remap_run(vcpufd, run, 1, out);
 	check(!err, "KVM_RUN after the range was mapped again");
+	touched = out[0] & 0xff;
 	printf("remap: touched page after the remap: 0x%02x (0x10: the old page, 0x20: the new one)\n",
-	       out[0] & 0xff);
+	       touched);
 	check(out[1] == 0x21, "a page first touched after the remap comes from the new mapping (0x21)");
 
 	/* Nothing mapped: a page never touched cannot be had. */
@@ -363,8 +364,8 @@ static int cmd_remap(const char *dev)
 	err = remap_run(vcpufd, run, 2, out);
 	printf("remap: KVM_RUN with the range unmapped: %s\n", err ? strerror(err) : "ok");
 	check(err == EFAULT, "KVM_RUN fails with EFAULT once the range is unmapped");
-	printf("remap: result touched_after_remap=0x%02x new_after_remap=0x%02x unmapped=%s\n",
-	       out[0] & 0xff, 0x21, err == EFAULT ? "EFAULT" : "other");
+	printf("remap: result touched_after_remap=0x%02x new_after_remap=0x21 unmapped=%s\n",
+	       touched, err == EFAULT ? "EFAULT" : "other");
 
 	munmap(run, mmap_size);
 	close(vcpufd);
