@@ -57,6 +57,7 @@ static const struct vmx_control pin_controls[] = {
  * exiting are not requested: with EPT the guest owns its own paging.
  */
 static const struct vmx_control proc_controls[] = {
+	REQUIRED(VMX_PROC_USE_TSC_OFFSETTING, "use TSC offsetting"),
 	REQUIRED(VMX_PROC_HLT_EXITING, "HLT exiting"),
 	REQUIRED(VMX_PROC_MWAIT_EXITING, "MWAIT exiting"),
 	REQUIRED(VMX_PROC_RDPMC_EXITING, "RDPMC exiting"),
@@ -72,20 +73,29 @@ static const struct vmx_control proc_controls[] = {
 /*
  * EPT gives each VM its own physical address space; unrestricted guest
  * lets it run real mode and unpaged protected mode natively, which is how
- * a JOS guest starts.  The rest lets a guest use instructions that would
- * otherwise raise #UD when the secondary controls are active.
+ * a JOS guest starts.  A guest's WBINVD would write back and empty every
+ * cache of the host's CPU: it exits instead, as under KVM.  The rest lets
+ * a guest use instructions that would otherwise raise #UD when the
+ * secondary controls are active.  Not "enable XSAVES/XRSTORS": they would
+ * run with the host's IA32_XSS, which VMX does not switch, and let a
+ * guest load the host thread's supervisor state (CET's user shadow-stack
+ * pointer, for one); they raise #UD, and CPUID does not offer them.
  */
 static const struct vmx_control proc2_controls[] = {
 	REQUIRED(VMX_PROC2_ENABLE_EPT, "enable EPT"),
 	REQUIRED(VMX_PROC2_UNRESTRICTED_GUEST, "unrestricted guest"),
+	REQUIRED(VMX_PROC2_WBINVD_EXITING, "WBINVD exiting"),
 	OPTIONAL(VMX_PROC2_ENABLE_VPID, "enable VPID"),
 	OPTIONAL(VMX_PROC2_ENABLE_RDTSCP, "enable RDTSCP"),
 	OPTIONAL(VMX_PROC2_ENABLE_INVPCID, "enable INVPCID"),
-	OPTIONAL(VMX_PROC2_ENABLE_XSAVES, "enable XSAVES/XRSTORS"),
 };
 
-/* The host runs in 64-bit mode, and EFER is switched by the CPU itself. */
+/*
+ * The host runs in 64-bit mode, and EFER is switched by the CPU itself, and
+ * so are the guest's DR7 and IA32_DEBUGCTL (its breakpoints: debugreg.c).
+ */
 static const struct vmx_control exit_controls[] = {
+	REQUIRED(VMX_EXIT_CTL_SAVE_DEBUG_CONTROLS, "save debug controls"),
 	REQUIRED(VMX_EXIT_CTL_HOST_ADDR_SPACE_SIZE, "host address-space size"),
 	REQUIRED(VMX_EXIT_CTL_SAVE_IA32_EFER, "save IA32_EFER"),
 	REQUIRED(VMX_EXIT_CTL_LOAD_IA32_EFER, "load IA32_EFER"),
@@ -94,6 +104,7 @@ static const struct vmx_control exit_controls[] = {
 };
 
 static const struct vmx_control entry_controls[] = {
+	REQUIRED(VMX_ENTRY_CTL_LOAD_DEBUG_CONTROLS, "load debug controls"),
 	REQUIRED(VMX_ENTRY_CTL_LOAD_IA32_EFER, "load IA32_EFER"),
 	OPTIONAL(VMX_ENTRY_CTL_LOAD_IA32_PAT, "load IA32_PAT"),
 };

@@ -12,6 +12,7 @@
 #define JVMM_COMPAT_H
 
 #include <linux/kvm.h>
+#include <asm/cpufeatures.h>
 #include <asm/msr.h>
 
 /*
@@ -47,6 +48,17 @@
 #define JVMM_KVM_RUN_UNSAFE(field)	HINT_UNSAFE_IN_KVM(field)
 #else
 #define JVMM_KVM_RUN_UNSAFE(field)	field
+#endif
+
+/*
+ * Linux 6.18 ("x86/bugs: Rename CLEAR_BHB_LOOP_ON_VMEXIT") renamed the
+ * feature that says branch history must be cleared after a VM exit;
+ * 6.1 and 6.12 have the old name.
+ */
+#ifdef X86_FEATURE_CLEAR_BHB_VMEXIT
+#define JVMM_FEATURE_CLEAR_BHB_VMEXIT	X86_FEATURE_CLEAR_BHB_VMEXIT
+#else
+#define JVMM_FEATURE_CLEAR_BHB_VMEXIT	X86_FEATURE_CLEAR_BHB_LOOP_ON_VMEXIT
 #endif
 
 #endif /* JVMM_COMPAT_H */

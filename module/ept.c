@@ -158,15 +158,21 @@ int jvmm_ept_map_page(struct jvmm_vm *vm, u64 gpa, bool write)
 		goto out;
 	}
 	idx = gfn - slot->base_gfn;
-	if (!slot->pages[idx]) {
-		pinned = pin_user_pages_unlocked(slot->hva + (idx << PAGE_SHIFT), 1,
-						 &page, FOLL_WRITE);
+	page = xa_load(&slot->pages, idx);
+	if (!page) {
+		/* Long-term: migrated out of movable zones and CMA first (6.1's _unlocked() refuses it). */
+		pinned = pin_user_pages_fast(slot->hva + (idx << PAGE_SHIFT), 1,
+					     FOLL_WRITE | FOLL_LONGTERM, &page);
 		if (pinned != 1) {
 			ret = -EFAULT;
 			goto out;
 		}
 		/* Published for lockless readers in VMX sections (vm.c). */
-		WRITE_ONCE(slot->pages[idx], page);
+		ret = xa_err(xa_store(&slot->pages, idx, page, GFP_KERNEL_ACCOUNT));
+		if (ret) {
+			unpin_user_page(page);
+			goto out;
+		}
 		jvmm_stats_object_allocated(JVMM_OBJ_PINNED_PAGE);
 	}
 	leaf = walk(&vm->ept, gpa, true);
@@ -175,7 +181,7 @@ int jvmm_ept_map_page(struct jvmm_vm *vm, u64 gpa, bool write)
 		goto out;
 	}
 	/* Another vCPU may have mapped it first; the translation is the same. */
-	*leaf = page_to_phys(slot->pages[idx]) | EPT_LEAF_FLAGS;
+	*leaf = page_to_phys(page) | EPT_LEAF_FLAGS;
 out:
 	mutex_unlock(&vm->lock);
 	return ret;
@@ -187,24 +193,27 @@ out:
  */
 void jvmm_ept_unmap_slot(struct jvmm_vm *vm, struct jvmm_slot *slot)
 {
-	u64 i, *leaf;
+	struct page *page;
+	unsigned long i;
+	u64 *leaf;
 
-	for (i = 0; i < slot->npages; i++) {
-		if (!slot->pages[i])
-			continue;
+	xa_for_each(&slot->pages, i, page) {
 		leaf = walk(&vm->ept, (slot->base_gfn + i) << PAGE_SHIFT, false);
 		if (leaf)
 			*leaf = 0;
 	}
-	/* Also waits out readers of the slot in VMX sections. */
+	/*
+	 * No CPU may reach a page through a stale translation once it is
+	 * unpinned: first every CPU is out of its section, with its cached
+	 * translations of this EPT marked for flushing (this also waits out
+	 * readers of the slot in VMX sections), then the pages go.
+	 */
 	ept_invalidate(vm);
-	for (i = 0; i < slot->npages; i++) {
-		if (!slot->pages[i])
-			continue;
-		unpin_user_page(slot->pages[i]);
-		slot->pages[i] = NULL;
+	xa_for_each(&slot->pages, i, page) {
+		unpin_user_page(page);
 		jvmm_stats_object_freed(JVMM_OBJ_PINNED_PAGE);
 	}
+	xa_destroy(&slot->pages);
 }
 
 static void free_tables(u64 *table, int level)

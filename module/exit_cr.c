@@ -40,6 +40,19 @@
 
 #define VECTOR_GP		13
 #define EFER_ALLOWED		(EFER_SCE | EFER_LME | EFER_LMA | EFER_NX)
+
+/*
+ * The CR4 bits a guest may set, where the CPU has them.  Not VMXE or SMXE
+ * (VMX and SMX are hidden: jvmm does not nest), PKE or PKS (PKRU and
+ * IA32_PKRS are not switched), CET (nor are its MSRs), nor the bits of
+ * features jvmm does not virtualize (Key Locker, user interrupts, LAM,
+ * FRED): each is a #GP, as on KVM when the guest's CPUID lacks it.
+ */
+#define CR4_GUEST_BITS	(X86_CR4_VME | X86_CR4_PVI | X86_CR4_TSD | X86_CR4_DE | \
+			 X86_CR4_PSE | X86_CR4_PAE | X86_CR4_MCE | X86_CR4_PGE | \
+			 X86_CR4_PCE | X86_CR4_OSFXSR | X86_CR4_OSXMMEXCPT | \
+			 X86_CR4_UMIP | X86_CR4_LA57 | X86_CR4_FSGSBASE | \
+			 X86_CR4_PCIDE | X86_CR4_OSXSAVE | X86_CR4_SMEP | X86_CR4_SMAP)
 #define PDPTE_ADDR_MASK		(~0x1ful)
 #define NR_PDPTES		4
 
@@ -146,6 +159,9 @@ int jvmm_set_cr0(struct jvmm_vcpu *vcpu, unsigned long cr0)
 	    ((cr0 & X86_CR0_NW) && !(cr0 & X86_CR0_CD)) ||
 	    ((cr0 & X86_CR0_PG) && !(cr0 & X86_CR0_PE)))
 		return -EINVAL;
+	/* Paging cannot go off with PCIDs on (SDM Vol. 3, "MOV-Move to/from Control Registers"). */
+	if (!(cr0 & X86_CR0_PG) && (vcpu->cr4 & X86_CR4_PCIDE))
+		return -EINVAL;
 	if (!(old & X86_CR0_PG) && (cr0 & X86_CR0_PG) &&
 	    (vcpu->efer & EFER_LME) && !(vcpu->cr4 & X86_CR4_PAE))
 		return -EINVAL;
@@ -173,15 +189,17 @@ int jvmm_set_cr4(struct jvmm_vcpu *vcpu, unsigned long cr4)
 
 	/*
 	 * What the CPU cannot hold in VMX operation is reserved for the guest
-	 * too, and so are protection keys (PKRU is not switched) and, without
-	 * XSAVE in the host, OSXSAVE (xfeatures.c).
+	 * too, and so is what jvmm does not virtualize (CR4_GUEST_BITS) and,
+	 * without XSAVE in the host, OSXSAVE (xfeatures.c).
 	 */
-	if (cr4 & ~m->cr4_fixed1)
+	if (cr4 & ~(m->cr4_fixed1 & CR4_GUEST_BITS & vcpu->cr4_cpuid_bits))
 		return -EINVAL;
-	if ((cr4 & X86_CR4_PKE) ||
-	    ((cr4 & X86_CR4_OSXSAVE) && !jvmm_xfeatures_xsave()))
+	if ((cr4 & X86_CR4_OSXSAVE) && !jvmm_xfeatures_xsave())
 		return -EINVAL;
 	if ((vcpu->efer & EFER_LMA) && !(cr4 & X86_CR4_PAE))
+		return -EINVAL;
+	/* PCIDs exist only in IA-32e mode (SDM Vol. 3, "Process-Context Identifiers"). */
+	if ((cr4 & X86_CR4_PCIDE) && !(vcpu->efer & EFER_LMA))
 		return -EINVAL;
 
 	vcpu->cr4 = cr4;
@@ -226,6 +244,9 @@ static int mov_to_cr(struct jvmm_vcpu *vcpu, unsigned int cr, unsigned long valu
 		cr3 = value;
 		break;
 	case 4:
+		/* PCIDE may be set only with PCID 0 in CR3 (SDM Vol. 3, "MOV-Move to/from Control Registers"). */
+		if ((value & ~cr4 & X86_CR4_PCIDE) && (cr3 & CR3_PCID_MASK))
+			return -EINVAL;
 		cr4 = value;
 		break;
 	case 8:

@@ -29,6 +29,12 @@
 /* Paging-structure entries, SDM Vol. 3, "Paging". */
 #define PTE_PRESENT		BIT_ULL(0)
 #define PTE_PAGE_SIZE		BIT_ULL(7)
+/* Page-fault error code, SDM Vol. 3, "Interrupt 14-Page-Fault Exception (#PF)". */
+#define PF_ERROR_WRITE		BIT(1)
+#define PF_ERROR_USER		BIT(2)
+#define VECTOR_PF		14
+/* EPT-violation qualification: the guest linear-address field is valid. */
+#define EPT_QUAL_LINEAR_VALID	BIT(7)
 #define PTE_ADDR_MASK		GENMASK_ULL(51, 12)
 #define PTE32_ADDR_MASK		GENMASK_ULL(31, 12)
 
@@ -275,6 +281,41 @@ static int decode_mov(struct jvmm_vcpu *vcpu, const u8 *insn, struct mmio_insn *
  * section.  Fills kvm_run for KVM_EXIT_MMIO and returns 0, or stops the
  * VM if the instruction is not one we decode.
  */
+/*
+ * An access that runs past the end of its page.  If the guest has not
+ * mapped the next page, it is the #PF hardware would raise there (KVM's
+ * emulator gives the same): 1, injected.  If the next page is the
+ * guest-physical one after, outside RAM too, it is one MMIO access: 0.
+ * Anything else (MMIO and RAM in one access) is not emulated: -EINVAL.
+ */
+static int check_page_crossing(struct jvmm_vcpu *vcpu, u64 gpa, const struct mmio_insn *d)
+{
+	u64 la, next, next_gpa;
+	u32 error;
+	int ret;
+
+	if ((gpa & ~PAGE_MASK) + d->size <= PAGE_SIZE)
+		return 0;
+	if (!(vcpu->exit_qualification & EPT_QUAL_LINEAR_VALID))
+		return -EINVAL;
+	la = vmcs_readl(VMCS_GUEST_LINEAR_ADDRESS);
+	next = (la & PAGE_MASK) + PAGE_SIZE;
+	ret = linear_to_gpa(vcpu, next, &next_gpa);
+	if (ret == -EFAULT) {
+		error = (d->write ? PF_ERROR_WRITE : 0) |
+			(jvmm_vcpu_cpl(vcpu) == 3 ? PF_ERROR_USER : 0);
+		vcpu->cr2 = next;
+		jvmm_vcpu_inject_exception(vcpu, VECTOR_PF, true, error);
+		return 1;
+	}
+	if (ret)
+		return ret;
+	if ((next_gpa & PAGE_MASK) != (gpa & PAGE_MASK) + PAGE_SIZE ||
+	    jvmm_vm_find_slot(vcpu->vm, next_gpa >> PAGE_SHIFT))
+		return -EINVAL;
+	return 0;
+}
+
 int jvmm_handle_mmio(struct jvmm_vcpu *vcpu, u64 gpa)
 {
 	struct kvm_run *run = vcpu->run;
@@ -287,7 +328,16 @@ int jvmm_handle_mmio(struct jvmm_vcpu *vcpu, u64 gpa)
 	ret = fetch_instruction(vcpu, insn);
 	if (ret == -EAGAIN)
 		return JVMM_EXIT_SLOW;
-	if (ret || decode_mov(vcpu, insn, &d) || d.len > MAX_INSN_LEN)
+	if (!ret && !decode_mov(vcpu, insn, &d) && d.len <= MAX_INSN_LEN) {
+		ret = check_page_crossing(vcpu, gpa, &d);
+		if (ret == -EAGAIN)
+			return JVMM_EXIT_SLOW;
+		if (ret == 1)
+			return JVMM_EXIT_RESUME;
+	} else {
+		ret = -EINVAL;
+	}
+	if (ret)
 		return jvmm_vcpu_internal_error(vcpu, KVM_INTERNAL_ERROR_EMULATION, 4,
 						(u64)vcpu->exit_reason,
 						(u64)vcpu->exit_qualification, gpa,

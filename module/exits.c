@@ -30,10 +30,13 @@
 /* Exception vectors, SDM Vol. 3, "Exception and Interrupt Vectors". */
 #define VECTOR_UD		6
 #define VECTOR_GP		13
+#define VECTOR_MC		18
 
 /* VM-exit interruption information, SDM Vol. 3, "Information for VM Exits Due to Vectored Events". */
+#define EXIT_INTR_INFO_VECTOR_MASK	0xffu
 #define EXIT_INTR_INFO_TYPE_MASK	(7u << 8)
 #define EXIT_INTR_INFO_TYPE_NMI		(2u << 8)
+#define EXIT_INTR_INFO_TYPE_HARD_EXCEPTION (3u << 8)
 
 /* IDT-vectoring information, SDM Vol. 3, "Information for VM Exits That Occur During Event Delivery". */
 #define VECTORING_VALID				BIT(31)
@@ -49,12 +52,6 @@
 #define IO_QUAL_IN		BIT(3)
 #define IO_QUAL_STRING		BIT(4)
 #define IO_QUAL_PORT_SHIFT	16
-
-/* MOV DR exit qualification, SDM Vol. 3, "Exit Qualification for MOV DR". */
-#define DR_QUAL_NUMBER_MASK	7u
-#define DR_QUAL_FROM_DR		BIT(4)
-#define DR_QUAL_GPR_SHIFT	8
-#define DR_QUAL_GPR_MASK	0xfu
 
 /* EPT-violation exit qualification, SDM Vol. 3, "Exit Qualification for EPT Violations". */
 #define EPT_QUAL_WRITE		BIT(1)
@@ -79,22 +76,38 @@ static int handle_external_interrupt(struct jvmm_vcpu *vcpu)
 }
 
 /*
- * With NMI exiting, an NMI meant for the host ends up here.  It is handed
+ * With NMI exiting, an NMI meant for the host ends up here; so does a
+ * machine check, which the exception bitmap intercepts because it is the
+ * host's (its memory, its CPU) and never the guest's.  Either is handed
  * to the host's handler when the section ends (run.c), before interrupts
  * come back on.
  */
 static int handle_exception_nmi(struct jvmm_vcpu *vcpu)
 {
 	u32 info = vmcs_read32(VMCS_EXIT_INTERRUPTION_INFO);
+	u32 type = info & EXIT_INTR_INFO_TYPE_MASK;
 
-	if ((info & EXIT_INTR_INFO_TYPE_MASK) == EXIT_INTR_INFO_TYPE_NMI) {
-		vcpu->forward_nmi = true;
+	if (type == EXIT_INTR_INFO_TYPE_NMI) {
+		vcpu->forward = JVMM_FORWARD_NMI;
 		vcpu->slow = JVMM_SLOW_NONE;
 		return JVMM_EXIT_SLOW;
 	}
-	/* The exception bitmap is empty: no other exception should exit. */
+	if (type == EXIT_INTR_INFO_TYPE_HARD_EXCEPTION &&
+	    (info & EXIT_INTR_INFO_VECTOR_MASK) == VECTOR_MC) {
+		vcpu->forward = JVMM_FORWARD_MCE;
+		vcpu->slow = JVMM_SLOW_NONE;
+		return JVMM_EXIT_SLOW;
+	}
+	/* Only #MC is in the exception bitmap: no other exception should exit. */
 	return jvmm_vcpu_internal_error(vcpu, KVM_INTERNAL_ERROR_UNEXPECTED_EXIT_REASON,
 					2, (u64)vcpu->exit_reason, (u64)info);
+}
+
+/* The guest's slice is over (vmcs.c): the host gets its CPU back for a moment. */
+static int handle_preemption_timer(struct jvmm_vcpu *vcpu)
+{
+	vcpu->slow = JVMM_SLOW_NONE;
+	return JVMM_EXIT_SLOW;
 }
 
 static int handle_interrupt_window(struct jvmm_vcpu *vcpu)
@@ -136,10 +149,9 @@ static const struct kvm_cpuid_entry2 *find_cpuid(struct jvmm_vcpu *vcpu,
  * does not switch (PKRU, AMX: xfeatures.c); OSXSAVE follows the guest's CR4
  * and the APIC id is the vCPU's, as on hardware.
  */
-static int handle_cpuid(struct jvmm_vcpu *vcpu)
+void jvmm_guest_cpuid(struct jvmm_vcpu *vcpu, u32 function, u32 index,
+		      u32 *eax_out, u32 *ebx_out, u32 *ecx_out, u32 *edx_out)
 {
-	u32 function = vcpu->regs.gpr[JVMM_RAX];
-	u32 index = vcpu->regs.gpr[JVMM_RCX];
 	u32 eax = 0, ebx = 0, ecx = 0, edx = 0;
 	const struct kvm_cpuid_entry2 *e;
 
@@ -164,6 +176,19 @@ static int handle_cpuid(struct jvmm_vcpu *vcpu)
 			      (vcpu->id << CPUID_1_EBX_APIC_ID_SHIFT);
 	}
 	jvmm_xfeatures_adjust_cpuid(vcpu->fpu.xcr0, function, index, &eax, &ebx, &ecx, &edx);
+	jvmm_spec_adjust_cpuid(function, index, &eax, &ebx, &ecx, &edx);
+	*eax_out = eax;
+	*ebx_out = ebx;
+	*ecx_out = ecx;
+	*edx_out = edx;
+}
+
+static int handle_cpuid(struct jvmm_vcpu *vcpu)
+{
+	u32 eax, ebx, ecx, edx;
+
+	jvmm_guest_cpuid(vcpu, vcpu->regs.gpr[JVMM_RAX], vcpu->regs.gpr[JVMM_RCX],
+			 &eax, &ebx, &ecx, &edx);
 	write_cpuid_result(vcpu, eax, ebx, ecx, edx);
 	jvmm_vcpu_skip_instruction(vcpu);
 	return 1;
@@ -222,7 +247,12 @@ static int handle_gp(struct jvmm_vcpu *vcpu)
 	return 1;
 }
 
-/* INVD would drop the host's dirty cache lines: do nothing, as KVM does. */
+/*
+ * INVD would drop the host's dirty cache lines, WBINVD (and WBNOINVD,
+ * the same exit) write back and empty every cache of the host's CPU,
+ * with no device of the guest's that needs it: do nothing, as KVM does
+ * without non-coherent DMA.
+ */
 static int handle_nop(struct jvmm_vcpu *vcpu)
 {
 	jvmm_vcpu_skip_instruction(vcpu);
@@ -265,35 +295,6 @@ static int handle_io(struct jvmm_vcpu *vcpu)
 }
 
 /*
- * MOV DR: the debug registers are kept in software and never reach the
- * hardware, so the host's breakpoints stay the host's (and guest
- * breakpoints do not fire: Documentation/uapi.md).
- */
-static int handle_dr_access(struct jvmm_vcpu *vcpu)
-{
-	unsigned long qual = vcpu->exit_qualification;
-	unsigned int dr = qual & DR_QUAL_NUMBER_MASK;
-	unsigned int gpr = (qual >> DR_QUAL_GPR_SHIFT) & DR_QUAL_GPR_MASK;
-
-	if (jvmm_vcpu_cpl(vcpu))
-		return handle_gp(vcpu);
-	if (qual & DR_QUAL_FROM_DR) {
-		if (gpr == JVMM_RSP)
-			return handle_gp(vcpu);
-		vcpu->regs.gpr[gpr] = dr == 7 ? vmcs_readl(VMCS_GUEST_DR7) : vcpu->dr[dr];
-	} else {
-		if (gpr == JVMM_RSP)
-			return handle_gp(vcpu);
-		if (dr == 7)
-			vmcs_writel(VMCS_GUEST_DR7, vcpu->regs.gpr[gpr]);
-		else
-			vcpu->dr[dr] = vcpu->regs.gpr[gpr];
-	}
-	jvmm_vcpu_skip_instruction(vcpu);
-	return 1;
-}
-
-/*
  * XSETBV always exits (SDM Vol. 3, "Instructions That Cause VM Exits
  * Unconditionally").  Accept what the architecture allows of the state
  * components jvmm switches (xfeatures.c); everything else is the #GP hardware
@@ -323,8 +324,19 @@ static int handle_ept_violation(struct jvmm_vcpu *vcpu)
 {
 	u64 gpa = vmcs_read64(VMCS_GUEST_PHYSICAL_ADDRESS);
 
-	if (!jvmm_vm_find_slot(vcpu->vm, gpa >> PAGE_SHIFT))
+	if (!jvmm_vm_find_slot(vcpu->vm, gpa >> PAGE_SHIFT)) {
+		/*
+		 * Delivering an event touched MMIO (an IDT, a stack or a TSS
+		 * there): nothing to emulate, and retrying would loop.  KVM
+		 * stops the VM the same way, as an emulation failure.
+		 */
+		if (vmcs_read32(VMCS_IDT_VECTORING_INFO) & VECTORING_VALID)
+			return jvmm_vcpu_internal_error(vcpu, KVM_INTERNAL_ERROR_EMULATION, 4,
+							(u64)vmcs_read32(VMCS_IDT_VECTORING_INFO),
+							(u64)vcpu->exit_reason,
+							(u64)vcpu->exit_qualification, gpa);
 		return jvmm_handle_mmio(vcpu, gpa);
+	}
 	vcpu->slow = JVMM_SLOW_MAP;
 	vcpu->slow_gpa = gpa;
 	vcpu->slow_write = vcpu->exit_qualification & EPT_QUAL_WRITE;
@@ -354,7 +366,7 @@ static const exit_handler_t exit_handlers[] = {
 	[VMX_EXIT_VMXOFF]		= handle_vmx_instruction,
 	[VMX_EXIT_VMXON]		= handle_vmx_instruction,
 	[VMX_EXIT_CR_ACCESS]		= jvmm_handle_cr_access,
-	[VMX_EXIT_DR_ACCESS]		= handle_dr_access,
+	[VMX_EXIT_DR_ACCESS]		= jvmm_handle_dr_access,
 	[VMX_EXIT_IO_INSTRUCTION]	= handle_io,
 	[VMX_EXIT_RDMSR]		= jvmm_handle_rdmsr,
 	[VMX_EXIT_WRMSR]		= jvmm_handle_wrmsr,
@@ -363,6 +375,8 @@ static const exit_handler_t exit_handlers[] = {
 	[VMX_EXIT_EPT_VIOLATION]	= handle_ept_violation,
 	[VMX_EXIT_INVEPT]		= handle_vmx_instruction,
 	[VMX_EXIT_INVVPID]		= handle_vmx_instruction,
+	[VMX_EXIT_PREEMPTION_TIMER]	= handle_preemption_timer,
+	[VMX_EXIT_WBINVD]		= handle_nop,
 	[VMX_EXIT_XSETBV]		= handle_xsetbv,
 	[VMX_EXIT_VMFUNC]		= handle_vmx_instruction,
 };
@@ -382,6 +396,13 @@ static void requeue_interrupted_event(struct jvmm_vcpu *vcpu)
 
 	if (!(info & VECTORING_VALID))
 		return;
+	/*
+	 * A real-mode guest's exception pushes no error code, and VM entry
+	 * refuses one with CR0.PE clear (SDM Vol. 3, "Checks on VM-Entry
+	 * Control Fields"), though the vectoring information may report it.
+	 */
+	if (!(vcpu->cr0 & X86_CR0_PE))
+		info &= ~VECTORING_ERROR_VALID;
 	if (info & VECTORING_ERROR_VALID)
 		vmcs_write32(VMCS_ENTRY_EXCEPTION_ERROR_CODE,
 			     vmcs_read32(VMCS_IDT_VECTORING_ERROR));
@@ -413,7 +434,9 @@ int jvmm_handle_exit(struct jvmm_vcpu *vcpu)
 	 * Vol. 3, "VM-Entry Failures During or After Loading Guest State".
 	 */
 	if (reason & VMX_EXIT_REASON_ENTRY_FAILURE) {
-		vcpu->launched = false;
+		/* A machine check during VM entry is the host's, as in handle_exception_nmi(). */
+		if (basic == VMX_EXIT_MACHINE_CHECK)
+			vcpu->forward = JVMM_FORWARD_MCE;
 		vcpu->run->exit_reason = KVM_EXIT_FAIL_ENTRY;
 		vcpu->run->fail_entry.hardware_entry_failure_reason = reason;
 		vcpu->run->fail_entry.cpu = vcpu->cpu;

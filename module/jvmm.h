@@ -13,12 +13,14 @@
 #include <linux/kvm.h>
 #include <linux/list.h>
 #include <linux/mutex.h>
+#include <linux/xarray.h>
 #include <linux/preempt.h>
 #include <linux/refcount.h>
 #include <linux/types.h>
 #include <linux/cpumask.h>
 
 #include "caps.h"
+#include "spec.h"
 #include "vmx_arch.h"
 #include "xfeatures.h"
 
@@ -45,7 +47,12 @@ struct jvmm_slot {
 	u64 base_gfn;
 	u64 npages;
 	unsigned long hva;
-	struct page **pages;	/* pinned on first guest access, else NULL */
+	/*
+	 * Pages pinned on first guest access, by index in the slot.  An
+	 * XArray: it grows with what the guest touched, not with the slot's
+	 * size (up to 2^31 pages, as KVM allows).
+	 */
+	struct xarray pages;
 };
 
 struct jvmm_ept {
@@ -126,8 +133,26 @@ struct jvmm_host_state {
 	unsigned long fs_base, kernel_gs_base;
 	u64 star, lstar, cstar, sfmask;
 	u64 debugctl;
+	unsigned long dr[4];		/* DR0-3, while the guest's are in the CPU */
+	u32 tsc_aux;			/* this CPU's: read when the section's CPU changes */
 	bool msrs_loaded;		/* the guest's KERNEL_GS_BASE is in the CPU */
 	bool syscall_msrs_loaded;	/* and its SYSCALL MSRs */
+	bool tsc_aux_loaded;		/* and its TSC_AUX */
+};
+
+#define JVMM_MTRR_VAR	8		/* variable-range pairs, as KVM has */
+#define JVMM_MTRR_FIXED	11		/* 64K, 2 x 16K, 8 x 4K */
+struct jvmm_mtrrs {
+	u64 def_type;
+	u64 var[2 * JVMM_MTRR_VAR];	/* PHYSBASE0, PHYSMASK0, ... */
+	u64 fixed[JVMM_MTRR_FIXED];
+};
+
+/* A host event behind an exit, for the host's handler when the section ends. */
+enum jvmm_forward {
+	JVMM_FORWARD_NONE,
+	JVMM_FORWARD_NMI,
+	JVMM_FORWARD_MCE,
 };
 
 struct jvmm_vcpu {
@@ -159,7 +184,6 @@ struct jvmm_vcpu {
 
 	/* MSRs the CPU does not switch: guest values, loaded only in a section. */
 	u64 star, lstar, cstar, sfmask, kernel_gs_base;
-	bool syscall_msrs_dirty;	/* the guest wrote one: swap in sections */
 	u64 tsc_aux;
 
 	struct jvmm_guest_fpu fpu;
@@ -172,7 +196,9 @@ struct jvmm_vcpu {
 	u32 exit_reason;
 	unsigned long exit_qualification;
 	u32 exit_instruction_length;
-	bool forward_nmi;		/* the exit was a host NMI */
+	enum jvmm_forward forward;	/* the exit was a host NMI or #MC */
+	bool l1d_flush_pending;		/* host code ran since the last entry (spec.c) */
+	bool ran_guest;			/* in this KVM_RUN */
 	enum jvmm_slow_work slow;
 	u64 slow_gpa;
 	bool slow_write;
@@ -184,8 +210,17 @@ struct jvmm_vcpu {
 
 	int irq;			/* KVM_INTERRUPT vector queued, or -1 */
 	u64 apic_base;			/* IA32_APIC_BASE as userspace sees it */
+	struct jvmm_mtrrs mtrrs;
+	u64 misc_enable, feature_control, tsc_adjust;
+
+	/* What the guest's CPUID offers it (jvmm_vcpu_cpuid_changed()). */
+	u32 proc2, vmcs_proc2;		/* secondary controls: wanted, in the VMCS */
+	unsigned long cr4_cpuid_bits;	/* CR4 bits its CPUID allows */
+	bool guest_x2apic;
 	unsigned long cr8;
-	unsigned long dr[8];		/* DR0-3, DR6 (DR7 lives in the VMCS) */
+	unsigned long dr[8];		/* DR0-3, DR6 (DR7 lives in the VMCS): debugreg.c */
+	bool guest_dr0123_loaded;	/* its DR0-3 are in the CPU */
+	bool guest_dr6_loaded;		/* its DR6 is in the CPU */
 	bool stopped;			/* an internal error: the guest never runs again */
 };
 
@@ -262,6 +297,26 @@ void jvmm_write_pdptrs(const u64 *pdpte);
 /* exit_mmio.c: accesses outside every memory slot */
 int jvmm_handle_mmio(struct jvmm_vcpu *vcpu, u64 gpa);
 
+/* vmcs.c: the TSC time a VMX section may run the guest */
+u64 jvmm_slice_tsc(void);
+
+/* exits.c: CPUID as the guest sees it */
+void jvmm_guest_cpuid(struct jvmm_vcpu *vcpu, u32 function, u32 index,
+		      u32 *eax, u32 *ebx, u32 *ecx, u32 *edx);
+void jvmm_vcpu_cpuid_changed(struct jvmm_vcpu *vcpu);
+
+/* mtrr.c: the guest's MTRRs, kept as KVM keeps them */
+bool jvmm_mtrr_msr(u32 index);
+int jvmm_mtrr_get(struct jvmm_vcpu *vcpu, u32 index, u64 *value);
+int jvmm_mtrr_set(struct jvmm_vcpu *vcpu, u32 index, u64 value);
+
+/* debugreg.c: the guest's debug registers */
+int jvmm_handle_dr_access(struct jvmm_vcpu *vcpu);
+void jvmm_debugreg_section_open(struct jvmm_vcpu *vcpu);
+void jvmm_debugreg_before_entry(struct jvmm_vcpu *vcpu);
+void jvmm_debugreg_after_exit(struct jvmm_vcpu *vcpu);
+void jvmm_debugreg_section_close(struct jvmm_vcpu *vcpu);
+
 /* exit_msr.c: the MSR bitmap and the MSRs we virtualize */
 int jvmm_msr_bitmap_init(void);
 void jvmm_msr_bitmap_free(void);
@@ -272,9 +327,10 @@ int jvmm_msr_get(struct jvmm_vcpu *vcpu, u32 index, u64 *value);
 int jvmm_msr_set(struct jvmm_vcpu *vcpu, u32 index, u64 value, bool host);
 void jvmm_msr_switch_to_guest(struct jvmm_vcpu *vcpu);
 void jvmm_msr_switch_to_host(struct jvmm_vcpu *vcpu);
+bool jvmm_msr_have_tsc_aux(void);
 
 /* entry.S */
-int jvmm_vmx_enter(struct jvmm_guest_regs *regs, bool launched);
+int jvmm_vmx_enter(struct jvmm_guest_regs *regs, unsigned long flags, u64 host_spec_ctrl);
 void jvmm_vmx_exit(void);
 
 #endif /* JVMM_H */

@@ -50,9 +50,12 @@ static int __init jvmm_init(void)
 	if (ret)
 		return ret;
 
-	ret = jvmm_msr_bitmap_init();
+	ret = jvmm_spec_init();
 	if (ret)
 		return ret;
+	ret = jvmm_msr_bitmap_init();
+	if (ret)
+		goto err_spec;
 	jvmm_stats_init();
 
 	ret = jvmm_vmxon_init();
@@ -64,6 +67,7 @@ static int __init jvmm_init(void)
 		goto err_vmx_disable;
 
 	jvmm_caps_log_summary();
+	jvmm_spec_log();
 	return 0;
 
 err_vmx_disable:
@@ -71,6 +75,8 @@ err_vmx_disable:
 err_shared:
 	jvmm_stats_exit();
 	jvmm_msr_bitmap_free();
+err_spec:
+	jvmm_spec_exit();
 	return ret;
 }
 
@@ -80,6 +86,7 @@ static void __exit jvmm_exit(void)
 	jvmm_vmxon_exit();
 	jvmm_stats_exit();
 	jvmm_msr_bitmap_free();
+	jvmm_spec_exit();
 }
 
 module_init(jvmm_init);

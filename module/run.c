@@ -29,6 +29,8 @@
 #include <asm/fsgsbase.h>
 #include <asm/processor.h>
 #include <asm/special_insns.h>
+#include <asm/trapnr.h>
+#include <asm/irq_vectors.h>
 
 #include "compat.h"
 #include "jvmm.h"
@@ -129,7 +131,6 @@ static void save_host_state(struct jvmm_vcpu *vcpu)
 static void restore_host_state(struct jvmm_vcpu *vcpu)
 {
 	const struct jvmm_host_state *h = &vcpu->host;
-	unsigned long dr6;
 
 	if (unlikely(h->ds | h->es)) {
 		loadsegment(ds, h->ds);
@@ -144,14 +145,6 @@ static void restore_host_state(struct jvmm_vcpu *vcpu)
 		load_gs_index(h->gs);
 		wrmsrq(MSR_KERNEL_GS_BASE, h->kernel_gs_base);
 	}
-	/*
-	 * A #DB the guest took (its single steps, its breakpoints) left bits
-	 * in DR6, which the host's #DB handler would take for its own: DR6
-	 * goes back to its reset value, as the kernel keeps it.
-	 */
-	get_debugreg(dr6, 6);
-	if (dr6 != DR6_RESERVED)
-		set_debugreg(DR6_RESERVED, 6);
 }
 
 /* Start a run section: see Documentation/design.md, "The world switch". */
@@ -163,12 +156,14 @@ static int run_section_open(struct jvmm_vcpu *vcpu)
 		return ret;
 	save_host_state(vcpu);
 	jvmm_msr_switch_to_guest(vcpu);
+	jvmm_debugreg_section_open(vcpu);
 	return 0;
 }
 
 static void run_section_close(struct jvmm_vcpu *vcpu)
 {
 	jvmm_fpu_put(&vcpu->fpu);
+	jvmm_debugreg_section_close(vcpu);
 	jvmm_msr_switch_to_host(vcpu);
 	restore_host_state(vcpu);
 	/*
@@ -179,14 +174,19 @@ static void run_section_close(struct jvmm_vcpu *vcpu)
 	load_fixmap_gdt(raw_smp_processor_id());
 	jvmm_vcpu_section_close(vcpu);
 	/*
-	 * NMI exiting turned an NMI meant for the host into an exit: hand it
-	 * to the host's handler through its IDT vector, out of VMX operation
-	 * (so that a crash or reboot NMI finds the CPU as the kernel left it)
-	 * and before interrupts come back on.
+	 * NMI exiting turned an NMI meant for the host into an exit, the
+	 * exception bitmap a machine check: hand it to the host's handler
+	 * through its IDT vector, out of VMX operation (so that a crash or
+	 * reboot NMI finds the CPU as the kernel left it) and before
+	 * interrupts come back on.  FRED kernels, where this is wrong, are
+	 * refused at load (caps.c).
 	 */
-	if (vcpu->forward_nmi) {
-		vcpu->forward_nmi = false;
-		asm volatile("int $2");
+	if (unlikely(vcpu->forward)) {
+		if (vcpu->forward == JVMM_FORWARD_NMI)
+			asm volatile("int $" __stringify(NMI_VECTOR));
+		else
+			asm volatile("int $" __stringify(X86_TRAP_MC));
+		vcpu->forward = JVMM_FORWARD_NONE;
 	}
 	local_irq_enable();	/* an interrupt that caused an exit is taken here */
 }
@@ -197,27 +197,32 @@ static void run_section_close(struct jvmm_vcpu *vcpu)
  */
 static int enter_guest(struct jvmm_vcpu *vcpu)
 {
+	unsigned long flags;
+	u64 host_spec_ctrl = 0;
 	int failed;
 
 	if (!vcpu->fpu.loaded)
 		jvmm_fpu_load(&vcpu->fpu, vcpu->cr4 & X86_CR4_OSXSAVE);
 	prepare_interrupts(vcpu);
+	jvmm_debugreg_before_entry(vcpu);
 	if (native_read_cr2() != vcpu->cr2)
 		native_write_cr2(vcpu->cr2);
 
 	trace_jvmm_entry(vcpu->vm->id, vcpu->id);
-	failed = jvmm_vmx_enter(&vcpu->regs, vcpu->launched);
+	flags = jvmm_spec_before_entry(vcpu, &host_spec_ctrl);
+	if (vcpu->launched)
+		flags |= JVMM_RUN_RESUME;
+	failed = jvmm_vmx_enter(&vcpu->regs, flags, host_spec_ctrl);
 
 	vcpu->cr2 = native_read_cr2();
 	/*
 	 * A VM exit clears IA32_DEBUGCTL and sets DR7 to 0x400 (SDM Vol. 3,
-	 * "Loading Host Control Registers, Debug Registers, MSRs"); DR0-3
-	 * are the host's still (the guest's live in software, exits.c).
+	 * "Loading Host Control Registers, Debug Registers, MSRs"): the
+	 * host's come back (DR0-3 and DR6 with them: debugreg.c).
 	 */
 	if (vcpu->host.debugctl)
 		wrmsrq(MSR_IA32_DEBUGCTLMSR, vcpu->host.debugctl);
-	if (hw_breakpoint_active())
-		set_debugreg(__this_cpu_read(cpu_dr7), 7);
+	jvmm_debugreg_after_exit(vcpu);
 
 	if (failed)
 		return entry_instruction_failed(vcpu);
@@ -304,9 +309,14 @@ static bool window_exit(struct jvmm_vcpu *vcpu)
 	return true;
 }
 
-/* The entries until one goes to userspace or needs the section closed. */
+/*
+ * The entries until one goes to userspace or needs the section closed,
+ * or the slice is over (vmcs.c): a guest whose exits all stay in the
+ * kernel still lets pending host interrupts in every millisecond.
+ */
 static int run_in_section(struct jvmm_vcpu *vcpu)
 {
+	u64 end = rdtsc() + jvmm_slice_tsc();
 	int ret;
 
 	for (;;) {
@@ -323,6 +333,10 @@ static int run_in_section(struct jvmm_vcpu *vcpu)
 			return ret;
 		if (window_exit(vcpu))
 			return JVMM_EXIT_USER;
+		if (unlikely((s64)(rdtsc() - end) > 0)) {
+			vcpu->slow = JVMM_SLOW_NONE;
+			return JVMM_EXIT_SLOW;
+		}
 	}
 }
 
@@ -338,6 +352,7 @@ int jvmm_vcpu_run(struct jvmm_vcpu *vcpu)
 		return -EIO;
 	}
 
+	vcpu->ran_guest = false;
 	ret = run_section_open(vcpu);
 	if (ret)
 		return ret;
@@ -357,11 +372,11 @@ int jvmm_vcpu_run(struct jvmm_vcpu *vcpu)
 		run_section_close(vcpu);
 		ret = do_slow_work(vcpu);
 		if (ret < 0)
-			return ret;
+			goto out;
 		cond_resched();
 		ret = run_section_open(vcpu);
 		if (ret)
-			return ret;
+			goto out;
 		if (window_exit(vcpu)) {
 			ret = JVMM_EXIT_USER;
 			break;
@@ -376,5 +391,8 @@ int jvmm_vcpu_run(struct jvmm_vcpu *vcpu)
 	run_section_close(vcpu);
 	if (!ret)
 		vcpu->vm->stats.exits_to_user++;
+out:
+	if (vcpu->ran_guest)
+		jvmm_spec_return_to_user();
 	return ret;
 }

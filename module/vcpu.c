@@ -18,6 +18,7 @@
 #include <linux/slab.h>
 #include <linux/stdarg.h>
 #include <linux/uaccess.h>
+#include <uapi/asm/debugreg.h>
 
 #include "jvmm.h"
 #include "stats.h"
@@ -26,6 +27,21 @@
 #define APIC_BASE_DEFAULT	0xfee00000ull
 #define APIC_BASE_ENABLE	BIT_ULL(11)
 #define APIC_BASE_BSP		BIT_ULL(8)
+/* IA32_MISC_ENABLE as KVM resets it: no PEBS, no BTS. */
+#define MISC_ENABLE_RESET	(MSR_IA32_MISC_ENABLE_PEBS_UNAVAIL | MSR_IA32_MISC_ENABLE_BTS_UNAVAIL)
+
+/* CPUID bits that decide what a guest may use, as on KVM. */
+#define CPUID_1_ECX_PCID	BIT(17)
+#define CPUID_1_ECX_X2APIC	BIT(21)
+#define CPUID_1_ECX_XSAVE	BIT(26)
+#define CPUID_7_EBX_FSGSBASE	BIT(0)
+#define CPUID_7_EBX_SMEP	BIT(7)
+#define CPUID_7_EBX_INVPCID	BIT(10)
+#define CPUID_7_EBX_SMAP	BIT(20)
+#define CPUID_7_ECX_UMIP	BIT(2)
+#define CPUID_7_ECX_LA57	BIT(16)
+#define CPUID_80000001_EDX_RDTSCP BIT(27)
+#define CPUID_LEAF_EXT		0x80000000u
 
 /* Interruptibility state, SDM Vol. 3, "Guest Non-Register State". */
 #define INTERRUPTIBILITY_STI		BIT(0)
@@ -56,6 +72,48 @@ void jvmm_vcpu_skip_instruction(struct jvmm_vcpu *vcpu)
 	if (interruptibility & (INTERRUPTIBILITY_STI | INTERRUPTIBILITY_MOV_SS))
 		vmcs_write32(VMCS_GUEST_INTERRUPTIBILITY, interruptibility &
 			     ~(INTERRUPTIBILITY_STI | INTERRUPTIBILITY_MOV_SS));
+}
+
+/*
+ * What the guest may use follows what its CPUID offers it, as on KVM: at
+ * creation (the host's leaves) and after KVM_SET_CPUID2.  INVPCID and
+ * RDTSCP raise #UD without their bits (their VM-execution controls go
+ * off), and the CR4 bits of absent features are a #GP (exit_cr.c).
+ */
+void jvmm_vcpu_cpuid_changed(struct jvmm_vcpu *vcpu)
+{
+	u32 max, eax, ebx7 = 0, ecx7 = 0, ecx1, edx1, edx81 = 0, unused;
+
+	jvmm_guest_cpuid(vcpu, 0, 0, &max, &unused, &unused, &unused);
+	jvmm_guest_cpuid(vcpu, 1, 0, &eax, &unused, &ecx1, &edx1);
+	if (max >= 7)
+		jvmm_guest_cpuid(vcpu, 7, 0, &eax, &ebx7, &ecx7, &unused);
+	jvmm_guest_cpuid(vcpu, CPUID_LEAF_EXT, 0, &max, &unused, &unused, &unused);
+	if (max >= CPUID_LEAF_EXT + 1)
+		jvmm_guest_cpuid(vcpu, CPUID_LEAF_EXT + 1, 0, &eax, &unused, &unused, &edx81);
+
+	vcpu->proc2 = jvmm_caps.vmcs.proc2;
+	if (!(ebx7 & CPUID_7_EBX_INVPCID))
+		vcpu->proc2 &= ~VMX_PROC2_ENABLE_INVPCID;
+	if (!(edx81 & CPUID_80000001_EDX_RDTSCP))
+		vcpu->proc2 &= ~VMX_PROC2_ENABLE_RDTSCP;
+	vcpu->guest_x2apic = ecx1 & CPUID_1_ECX_X2APIC;
+	vcpu->cr4_cpuid_bits = ~(X86_CR4_PCIDE | X86_CR4_OSXSAVE | X86_CR4_FSGSBASE |
+				 X86_CR4_SMEP | X86_CR4_SMAP | X86_CR4_UMIP | X86_CR4_LA57);
+	if (ecx1 & CPUID_1_ECX_PCID)
+		vcpu->cr4_cpuid_bits |= X86_CR4_PCIDE;
+	if (ecx1 & CPUID_1_ECX_XSAVE)
+		vcpu->cr4_cpuid_bits |= X86_CR4_OSXSAVE;
+	if (ebx7 & CPUID_7_EBX_FSGSBASE)
+		vcpu->cr4_cpuid_bits |= X86_CR4_FSGSBASE;
+	if (ebx7 & CPUID_7_EBX_SMEP)
+		vcpu->cr4_cpuid_bits |= X86_CR4_SMEP;
+	if (ebx7 & CPUID_7_EBX_SMAP)
+		vcpu->cr4_cpuid_bits |= X86_CR4_SMAP;
+	if (ecx7 & CPUID_7_ECX_UMIP)
+		vcpu->cr4_cpuid_bits |= X86_CR4_UMIP;
+	if (ecx7 & CPUID_7_ECX_LA57)
+		vcpu->cr4_cpuid_bits |= X86_CR4_LA57;
 }
 
 void jvmm_vcpu_inject_exception(struct jvmm_vcpu *vcpu, u8 vector,
@@ -212,6 +270,10 @@ int jvmm_vcpu_create(struct jvmm_vm *vm, unsigned long id)
 	vcpu->irq = -1;
 	vcpu->apic_base = APIC_BASE_DEFAULT | APIC_BASE_ENABLE |
 			  (id == 0 ? APIC_BASE_BSP : 0);
+	vcpu->misc_enable = MISC_ENABLE_RESET;
+	vcpu->dr[6] = DR6_RESERVED;
+	vcpu->proc2 = jvmm_caps.vmcs.proc2;
+	vcpu->vmcs_proc2 = jvmm_caps.vmcs.proc2;
 	mutex_init(&vcpu->mutex);
 
 	ret = -ENOMEM;
@@ -234,6 +296,7 @@ int jvmm_vcpu_create(struct jvmm_vm *vm, unsigned long id)
 	jvmm_vmcs_setup(vcpu);
 	jvmm_vcpu_section_close(vcpu);
 	local_irq_enable();
+	jvmm_vcpu_cpuid_changed(vcpu);
 
 	mutex_lock(&vm->lock);
 	if (vm->nr_vcpus >= JVMM_MAX_VCPUS) {

@@ -299,6 +299,7 @@ static long set_cpuid(struct jvmm_vcpu *vcpu, struct kvm_cpuid2 __user *user)
 	kvfree(vcpu->cpuid);
 	vcpu->cpuid = entries;
 	vcpu->nr_cpuid = cpuid.nent;
+	jvmm_vcpu_cpuid_changed(vcpu);
 	return 0;
 }
 

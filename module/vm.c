@@ -88,7 +88,7 @@ int jvmm_read_guest_atomic(struct jvmm_vm *vm, u64 gpa, void *buf, unsigned int 
 	slot = jvmm_vm_find_slot(vm, gfn);
 	if (!slot)
 		return -ENOENT;
-	page = READ_ONCE(slot->pages[gfn - slot->base_gfn]);
+	page = xa_load(&slot->pages, gfn - slot->base_gfn);
 	if (!page)
 		return -EAGAIN;
 	va = kmap_local_page(page);
@@ -100,7 +100,6 @@ int jvmm_read_guest_atomic(struct jvmm_vm *vm, u64 gpa, void *buf, unsigned int 
 static void free_slot(struct jvmm_vm *vm, struct jvmm_slot *slot)
 {
 	jvmm_ept_unmap_slot(vm, slot);
-	kvfree(slot->pages);
 	kfree(slot);
 }
 
@@ -116,6 +115,13 @@ static bool overlaps_other_slot(struct jvmm_vm *vm, u32 id, u64 gfn, u64 npages)
 			return true;
 	}
 	return false;
+}
+
+static int bad_region(const struct kvm_userspace_memory_region *mem, const char *why)
+{
+	pr_warn_ratelimited("KVM_SET_USER_MEMORY_REGION: slot %u, gpa 0x%llx, size 0x%llx: %s\n",
+			    mem->slot, mem->guest_phys_addr, mem->memory_size, why);
+	return -EINVAL;
 }
 
 /*
@@ -138,18 +144,18 @@ static int set_memory_region(struct jvmm_vm *vm,
 		return -EINVAL;
 	}
 	if (id >= JVMM_MAX_SLOTS)	/* also refuses address-space ids in bits 31:16 */
-		return -EINVAL;
+		return bad_region(mem, "no such slot");
 	if ((mem->memory_size | mem->guest_phys_addr | mem->userspace_addr) &
 	    ~PAGE_MASK)
-		return -EINVAL;
+		return bad_region(mem, "not page-aligned");
 	if (mem->guest_phys_addr + mem->memory_size < mem->guest_phys_addr ||
 	    mem->guest_phys_addr + mem->memory_size > (1ULL << JVMM_GPA_BITS))
-		return -EINVAL;
+		return bad_region(mem, "beyond the 48-bit guest-physical space");
 	if (npages > JVMM_MAX_SLOT_PAGES)
-		return -EINVAL;
+		return bad_region(mem, "more than 2^31 - 1 pages");
 	if (!access_ok((void __user *)(unsigned long)mem->userspace_addr,
 		       mem->memory_size))
-		return -EINVAL;
+		return bad_region(mem, "not user memory");
 
 	slot = vm->slots[id];
 	if (!npages) {
@@ -183,11 +189,7 @@ static int set_memory_region(struct jvmm_vm *vm,
 	slot = kzalloc(sizeof(*slot), GFP_KERNEL_ACCOUNT);
 	if (!slot)
 		return -ENOMEM;
-	slot->pages = kvcalloc(npages, sizeof(*slot->pages), GFP_KERNEL_ACCOUNT);
-	if (!slot->pages) {
-		kfree(slot);
-		return -ENOMEM;
-	}
+	xa_init(&slot->pages);
 	slot->id = id;
 	slot->base_gfn = gfn;
 	slot->npages = npages;

@@ -24,6 +24,8 @@
 #include <asm/processor.h>
 #include <asm/segment.h>
 #include <asm/special_insns.h>
+#include <asm/tsc.h>
+#include <asm/trapnr.h>
 
 #include "compat.h"
 #include "jvmm.h"
@@ -68,12 +70,12 @@ void jvmm_vmcs_free(void *vmcs)
  * Host state that differs between CPUs: the TSS, the GDT, the per-CPU GS
  * base and the SYSENTER stack all live at per-CPU addresses (SDM Vol. 3,
  * "Host-State Area"; "Checks on Host Segment and Descriptor-Table
- * Registers").
+ * Registers"), and TSC_AUX holds the CPU's number.
  */
-static void set_per_cpu_host_state(int cpu)
+static void set_per_cpu_host_state(struct jvmm_vcpu *vcpu, int cpu)
 {
 	struct desc_ptr idt;
-	u64 sysenter_esp;
+	u64 sysenter_esp, value;
 
 	vmcs_writel(VMCS_HOST_TR_BASE,
 		    (unsigned long)&get_cpu_entry_area(cpu)->tss.x86_tss);
@@ -84,6 +86,11 @@ static void set_per_cpu_host_state(int cpu)
 	/* The SYSENTER stack is this CPU's entry stack. */
 	rdmsrq(MSR_IA32_SYSENTER_ESP, sysenter_esp);
 	vmcs_writel(VMCS_HOST_SYSENTER_ESP, sysenter_esp);
+	/* Not in the VMCS: the run section switches it (exit_msr.c). */
+	if (jvmm_msr_have_tsc_aux()) {
+		rdmsrq(MSR_TSC_AUX, value);
+		vcpu->host.tsc_aux = value;
+	}
 }
 
 /*
@@ -124,13 +131,19 @@ int jvmm_vcpu_section_open(struct jvmm_vcpu *vcpu)
 	vcpu->cpu = cpu;
 	vcpu->launched = false;
 	jvmm_stats_count_section();
+	jvmm_spec_section_open(vcpu, cpu);
 	if (vcpu->last_cpu != cpu) {
-		set_per_cpu_host_state(cpu);
+		set_per_cpu_host_state(vcpu, cpu);
 		/* Its translations here may predate changes the guest made elsewhere. */
 		if (vcpu->vpid)
 			vmx_invvpid(jvmm_caps.invvpid_single ? VMX_INVVPID_SINGLE_CONTEXT :
 				    VMX_INVVPID_ALL_CONTEXT, vcpu->vpid);
 		vcpu->last_cpu = cpu;
+	}
+	/* KVM_SET_CPUID2 changed what the guest may use. */
+	if (unlikely(vcpu->proc2 != vcpu->vmcs_proc2)) {
+		vmcs_write32(VMCS_PROC_BASED_CONTROLS2, vcpu->proc2);
+		vcpu->vmcs_proc2 = vcpu->proc2;
 	}
 	/* CR4 can change between sections (perf's RDPMC bit), CR3's PCID too. */
 	if (vcpu->vmcs_host_cr4 != host_cr4) {
@@ -267,6 +280,27 @@ static void setup_guest_state(struct jvmm_vcpu *vcpu)
 }
 
 /*
+ * A slice: the longest a VMX section runs the guest before the host gets
+ * its CPU back, a millisecond of TSC time.  The VMX-preemption timer
+ * bounds each entry by it, and run.c each section.  On hardware a host
+ * interrupt would end the section anyway; an emulator that delivers no
+ * external-interrupt exit while a nested guest runs with interrupts off
+ * (Bochs 2.7) would otherwise let a guest keep its CPU from the host.
+ */
+#define SLICE_MS		1
+#define SLICE_KHZ_UNKNOWN	1000000		/* 1 GHz, if the TSC rate is not known */
+
+u64 jvmm_slice_tsc(void)
+{
+	return (u64)(tsc_khz ?: SLICE_KHZ_UNKNOWN) * SLICE_MS;
+}
+
+static u32 slice_ticks(void)
+{
+	return min_t(u64, jvmm_slice_tsc() >> jvmm_caps.preemption_timer_rate, U32_MAX);
+}
+
+/*
  * Give a new vCPU's VMCS its controls, host state and reset guest state,
  * in its first VMX section.
  */
@@ -274,15 +308,20 @@ void jvmm_vmcs_setup(struct jvmm_vcpu *vcpu)
 {
 	const struct jvmm_vmcs_config *cfg = &jvmm_caps.vmcs;
 
-	vmcs_write32(VMCS_PIN_BASED_CONTROLS,
-		     cfg->pin & ~VMX_PIN_PREEMPTION_TIMER);
+	vmcs_write32(VMCS_PIN_BASED_CONTROLS, cfg->pin);
+	if (jvmm_has_preemption_timer())
+		vmcs_write32(VMCS_PREEMPTION_TIMER_VALUE, slice_ticks());
 	vmcs_write32(VMCS_PROC_BASED_CONTROLS, cfg->proc);
-	vmcs_write32(VMCS_PROC_BASED_CONTROLS2, cfg->proc2);
+	vmcs_write32(VMCS_PROC_BASED_CONTROLS2, vcpu->proc2);
+	vcpu->vmcs_proc2 = vcpu->proc2;
 	vmcs_write32(VMCS_EXIT_CONTROLS, cfg->exit);
 	vmcs_write32(VMCS_ENTRY_CONTROLS, cfg->entry);
 
-	/* The guest handles its own exceptions; a triple fault still exits. */
-	vmcs_write32(VMCS_EXCEPTION_BITMAP, 0);
+	/*
+	 * The guest handles its own exceptions (a triple fault still exits),
+	 * except machine checks: those are the host's (exits.c).
+	 */
+	vmcs_write32(VMCS_EXCEPTION_BITMAP, BIT(X86_TRAP_MC));
 	vmcs_write32(VMCS_PAGE_FAULT_ERROR_MASK, 0);
 	vmcs_write32(VMCS_PAGE_FAULT_ERROR_MATCH, 0);
 	vmcs_write32(VMCS_CR3_TARGET_COUNT, 0);
@@ -290,6 +329,7 @@ void jvmm_vmcs_setup(struct jvmm_vcpu *vcpu)
 	vmcs_write32(VMCS_EXIT_MSR_LOAD_COUNT, 0);
 	vmcs_write32(VMCS_ENTRY_MSR_LOAD_COUNT, 0);
 	vmcs_write32(VMCS_ENTRY_INTERRUPTION_INFO, 0);
+	vmcs_write64(VMCS_TSC_OFFSET, 0);
 	vmcs_write64(VMCS_MSR_BITMAP, jvmm_msr_bitmap_pa());
 	vmcs_write64(VMCS_EPT_POINTER, vcpu->vm->ept.eptp);
 	if (vcpu->vpid)

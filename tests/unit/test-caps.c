@@ -161,8 +161,8 @@ static void test_bochs_accepted(void)
 			      VMX_PROC_INVLPG_EXITING)),
 	      "TRUE controls allow CR3/INVLPG exiting off, yet proc = 0x%x", cfg->proc);
 	CHECK(cfg->proc2 == (VMX_PROC2_ENABLE_EPT | VMX_PROC2_UNRESTRICTED_GUEST |
-			     VMX_PROC2_ENABLE_VPID | VMX_PROC2_ENABLE_RDTSCP |
-			     VMX_PROC2_ENABLE_INVPCID | VMX_PROC2_ENABLE_XSAVES),
+			     VMX_PROC2_WBINVD_EXITING | VMX_PROC2_ENABLE_VPID | VMX_PROC2_ENABLE_RDTSCP |
+			     VMX_PROC2_ENABLE_INVPCID),
 	      "proc2 0x%x", cfg->proc2);
 	CHECK(cfg->exit & VMX_EXIT_CTL_HOST_ADDR_SPACE_SIZE, "exit 0x%x", cfg->exit);
 	CHECK(cfg->entry & VMX_ENTRY_CTL_LOAD_IA32_EFER, "entry 0x%x", cfg->entry);
@@ -197,6 +197,7 @@ static void test_each_required_control(void)
 		{ IA32_VMX_TRUE_PINBASED_CTLS, VMX_PIN_EXTERNAL_INTERRUPT_EXITING,
 		  "pin-based control 'external-interrupt exiting' (bit 0 of IA32_VMX_TRUE_PINBASED_CTLS)" },
 		{ IA32_VMX_TRUE_PINBASED_CTLS, VMX_PIN_NMI_EXITING, "'NMI exiting'" },
+		{ IA32_VMX_TRUE_PROCBASED_CTLS, VMX_PROC_USE_TSC_OFFSETTING, "'use TSC offsetting'" },
 		{ IA32_VMX_TRUE_PROCBASED_CTLS, VMX_PROC_HLT_EXITING, "'HLT exiting'" },
 		{ IA32_VMX_TRUE_PROCBASED_CTLS, VMX_PROC_MWAIT_EXITING, "'MWAIT exiting'" },
 		{ IA32_VMX_TRUE_PROCBASED_CTLS, VMX_PROC_RDPMC_EXITING, "'RDPMC exiting'" },
@@ -212,12 +213,15 @@ static void test_each_required_control(void)
 		{ IA32_VMX_PROCBASED_CTLS2, VMX_PROC2_ENABLE_EPT,
 		  "secondary processor-based control 'enable EPT' (bit 1 of IA32_VMX_PROCBASED_CTLS2)" },
 		{ IA32_VMX_PROCBASED_CTLS2, VMX_PROC2_UNRESTRICTED_GUEST, "'unrestricted guest'" },
+		{ IA32_VMX_PROCBASED_CTLS2, VMX_PROC2_WBINVD_EXITING, "'WBINVD exiting'" },
 		{ IA32_VMX_TRUE_EXIT_CTLS, VMX_EXIT_CTL_HOST_ADDR_SPACE_SIZE,
 		  "VM-exit control 'host address-space size'" },
 		{ IA32_VMX_TRUE_EXIT_CTLS, VMX_EXIT_CTL_SAVE_IA32_EFER, "'save IA32_EFER'" },
+		{ IA32_VMX_TRUE_EXIT_CTLS, VMX_EXIT_CTL_SAVE_DEBUG_CONTROLS, "'save debug controls'" },
 		{ IA32_VMX_TRUE_EXIT_CTLS, VMX_EXIT_CTL_LOAD_IA32_EFER, "'load IA32_EFER'" },
 		{ IA32_VMX_TRUE_ENTRY_CTLS, VMX_ENTRY_CTL_LOAD_IA32_EFER,
 		  "VM-entry control 'load IA32_EFER'" },
+		{ IA32_VMX_TRUE_ENTRY_CTLS, VMX_ENTRY_CTL_LOAD_DEBUG_CONTROLS, "'load debug controls'" },
 		{ IA32_VMX_TRUE_ENTRY_CTLS, VMX_ENTRY_CTL_IA32E_MODE_GUEST,
 		  "'IA-32e mode guest'" },
 	};
