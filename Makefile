@@ -48,7 +48,7 @@ LDFLAGS += -static
 
 BIN        := build/bin
 TOOLS      := $(BIN)/jvmm-info
-TEST_PROGS := $(BIN)/jtest $(BIN)/jbench
+TEST_PROGS := $(BIN)/jtest $(BIN)/jbench $(BIN)/jfuzz
 UNIT_SRCS  := $(wildcard tests/unit/test-*.c)
 UNIT_TESTS := $(patsubst tests/unit/%.c,tests/unit/build/%,$(UNIT_SRCS))
 
@@ -92,6 +92,15 @@ build/host/serial-bridge: tests/vm/progs/serial-bridge.c
 
 $(BIN)/jbench: tests/vm/progs/jbench.c uapi/jvmm.h | $(BIN)
 	$(CC) $(CFLAGS) -o $@ $< $(LDFLAGS)
+
+# The ioctl fuzzer; its table of KVM ioctls is generated from <linux/kvm.h>.
+JFUZZ_SRC := tests/vm/progs/jfuzz
+$(BIN)/jfuzz: $(wildcard $(JFUZZ_SRC)/*.c) $(JFUZZ_SRC)/jfuzz.h build/jfuzz/kvm_ioctls.h uapi/jvmm.h | $(BIN)
+	$(CC) $(CFLAGS) -pthread -Ibuild/jfuzz -o $@ $(wildcard $(JFUZZ_SRC)/*.c) $(LDFLAGS)
+
+build/jfuzz/kvm_ioctls.h: $(JFUZZ_SRC)/gen-ioctls.sh
+	@mkdir -p $(@D)
+	sh $< "$(CC)" >$@.tmp && mv $@.tmp $@
 
 $(BIN) tests/unit/build:
 	mkdir -p $@

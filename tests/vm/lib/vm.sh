@@ -20,6 +20,10 @@ vm_cmdline() {
 	local args="console=ttyS0,115200 tsc=reliable lpj=1000000 quiet clearcpuid=avx512f panic=-1"
 	[ -n "${JVMM_CONSOLE_LOGLEVEL:-}" ] && args="$args loglevel=$JVMM_CONSOLE_LOGLEVEL"
 	[ -n "${JVMM_KERNEL_ARGS:-}" ] && args="$args $JVMM_KERNEL_ARGS"
+	# vm1-noxsave: a host without OSXSAVE (no XGETBV/XSETBV/XSAVE in the kernel).
+	[ "$suite" = vm1-noxsave ] && args="$args noxsave"
+	# The fuzz suite's seed and call count, for tests/vm/cases/fuzz.sh.
+	[ "$suite" = fuzz ] && args="$args jvmm.fuzz_seed=${JVMM_FUZZ_SEED:-1} jvmm.fuzz_calls=${JVMM_FUZZ_CALLS:-1000000}"
 	args="$args jvmm.suite=$suite"
 	# The demo's interactive line (tests/run starts it on a terminal).
 	[ "$suite" = demo ] && [ -n "${JVMM_VM_SERIAL2_PORT:-}" ] && args="$args jvmm.tty=ttyS1"

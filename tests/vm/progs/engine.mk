@@ -46,4 +46,8 @@ $(ENGINE_BUILD)/guest/%.bin: $(ENGINE_BUILD)/guest/%.elf
 $(ENGINE_BUILD)/guest:
 	mkdir -p $@
 
+# The hostile corpus' guests share their layout with the host side.
+$(patsubst $(ENGINE_SRC)/guest/%.S,$(ENGINE_BUILD)/guest/%.o,$(wildcard $(ENGINE_SRC)/guest/h_*.S)): \
+	$(ENGINE_SRC)/hostile.h
+
 .PRECIOUS: $(ENGINE_BUILD)/guest/%.o $(ENGINE_BUILD)/guest/%.elf

@@ -33,5 +33,7 @@ BLOB(msrs)
 BLOB(counter)
 BLOB(touch)
 BLOB(vmxud)
+BLOB(h_ops)
+BLOB(h_real)
 
 	.section .note.GNU-stack, "", @progbits

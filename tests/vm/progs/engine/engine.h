@@ -70,6 +70,107 @@ void scn_two_vms(void);
 void scn_bad_args(void);
 void scn_cleanup(void);
 
+/* The hostile corpus (sc_hostile_*.c); h-smp-* move CPUs at every exit. */
+void scn_h_vmxon(void);
+void scn_h_vmxoff(void);
+void scn_h_vmclear(void);
+void scn_h_vmptrld(void);
+void scn_h_vmptrst(void);
+void scn_h_vmread(void);
+void scn_h_vmwrite(void);
+void scn_h_vmlaunch(void);
+void scn_h_vmresume(void);
+void scn_h_invept(void);
+void scn_h_invvpid(void);
+void scn_h_vmcall(void);
+void scn_h_vmfunc(void);
+void scn_h_invd(void);
+void scn_h_wbinvd(void);
+void scn_h_invlpg(void);
+void scn_h_invpcid(void);
+void scn_h_priv_insns(void);
+void scn_h_cr0_bits(void);
+void scn_h_cr3_reserved(void);
+void scn_h_cr4_bits(void);
+void scn_h_cr4_vmxe(void);
+void scn_h_cr4_smxe(void);
+void scn_h_cr4_pke(void);
+void scn_h_cr4_cet(void);
+void scn_h_cr8(void);
+void scn_h_dr_bits(void);
+void scn_h_dr_breakpoints(void);
+void scn_h_xsetbv_basic(void);
+void scn_h_xsetbv_low_bits(void);
+void scn_h_xsetbv_high_bits(void);
+void scn_h_msr_efer(void);
+void scn_h_msr_syscall(void);
+void scn_h_msr_sysenter(void);
+void scn_h_msr_segbase(void);
+void scn_h_msr_pat(void);
+void scn_h_msr_debugctl(void);
+void scn_h_msr_spec_ctrl(void);
+void scn_h_msr_feature_control(void);
+void scn_h_msr_misc_enable(void);
+void scn_h_msr_apic_base(void);
+void scn_h_msr_mtrr(void);
+void scn_h_msr_tsc(void);
+void scn_h_msr_tsc_aux(void);
+void scn_h_msr_xss_cet(void);
+void scn_h_msr_vmx_caps(void);
+void scn_h_msr_random(void);
+void scn_h_ports_scan(void);
+void scn_h_ports_edge(void);
+void scn_h_string_out(void);
+void scn_h_string_in(void);
+void scn_h_string_huge(void);
+void scn_h_string_mmio_src(void);
+void scn_h_string_mmio_dst(void);
+void scn_h_mmio_loads(void);
+void scn_h_mmio_stores(void);
+void scn_h_mmio_rmw(void);
+void scn_h_past_ram(void);
+void scn_h_insn15_cross(void);
+void scn_h_insn16(void);
+void scn_h_insn15_unmapped(void);
+void scn_h_fetch_mmio(void);
+void scn_h_fetch_unmapped(void);
+void scn_h_storm_ud(void);
+void scn_h_storm_gp(void);
+void scn_h_storm_pf(void);
+void scn_h_storm_mixed(void);
+void scn_h_double_fault(void);
+void scn_h_triple_fault(void);
+void scn_h_hlt_if0(void);
+void scn_h_inject_0_15(void);
+void scn_h_inject_16_31(void);
+void scn_h_inject_255(void);
+void scn_h_exc_stack_mmio(void);
+void scn_h_exc_stack_unmapped(void);
+void scn_h_syscall_no_sce(void);
+void scn_h_syscall_reset(void);
+void scn_h_syscall_set(void);
+void scn_h_sysenter_reset(void);
+void scn_h_sysenter_set(void);
+void scn_h_kgs_user_exit(void);
+void scn_h_real_gp_ffff(void);
+void scn_h_real_ud(void);
+void scn_h_real_gp_touched(void);
+void scn_h_smp_syscall_reset(void);
+void scn_h_smp_syscall_set(void);
+void scn_h_smp_sysenter_set(void);
+void scn_h_smp_kgs_user_exit(void);
+void scn_h_smp_msr_syscall(void);
+void scn_h_smp_msr_sysenter(void);
+void scn_h_smp_msr_segbase(void);
+void scn_h_smp_msr_pat(void);
+void scn_h_smp_msr_tsc_aux(void);
+void scn_h_smp_xsetbv_basic(void);
+void scn_h_smp_dr_breakpoints(void);
+void scn_h_smp_storm_mixed(void);
+void scn_h_smp_ports_edge(void);
+void scn_h_smp_inject_0_15(void);
+void scn_h_smp_real_gp_ffff(void);
+
 /* --- global state of the running scenario (engine.c) --------------------- */
 
 extern const char *g_device;		/* /dev/jvmm or /dev/kvm */
@@ -213,5 +314,99 @@ const char *join_hex(const uint32_t *vals, size_t n, char *buf, size_t len);
 
 uint64_t now_ns(void);
 void sleep_ms(unsigned int ms);
+
+/* --- the hostile-guest corpus (sc_hostile_*.c, hoststate.c) --------------- */
+
+/*
+ * hoststate.c: what a guest must not change in the host.  begin snapshots
+ * the per-CPU host MSRs, descriptor tables and the kernel log position;
+ * hoststate_run() is vrun() with the test thread's XMM, MXCSR, FCW, FS/GS
+ * base, XCR0 and PKRU checked across the KVM_RUN; end (after the VM is
+ * closed) compares, reads the kernel log and (jvmm) the debugfs objects,
+ * and reports FAIL lines and result keys.
+ */
+void hoststate_begin(void);
+int hoststate_run(struct vcpu *v);
+void hoststate_end(void);
+
+#include "hostile.h"
+
+struct hrun;
+
+/* How a hostile operation's result goes into its result key. */
+enum hshow {
+	SH_OK,		/* "ok", or the fault */
+	SH_RAX,
+	SH_EDX_EAX,
+	SH_RCX,
+	SH_NONZERO,
+	SH_BELOW_2_40,
+	SH_STRING,	/* RCX, RSI, RDI and the fault, if any */
+	SH_FAULTS,	/* how many exceptions the operation took */
+};
+
+/* One operation of the interpreter guest (hostile.h: H_OP_*). */
+struct hop {
+	uint64_t op, a, b, c;
+	enum hshow show;
+	const char *want;	/* what KVM gives, checked on both devices; NULL: compared only */
+};
+
+#define OP(op_, a_, b_, c_, show_, want_) { (op_), (a_), (b_), (c_), (show_), (want_) }
+#define WRMSR(i, v, want)	OP(H_OP_WRMSR, (i), (v), 0, SH_OK, (want))
+#define RDMSR(i, show, want)	OP(H_OP_RDMSR, (i), 0, 0, (show), (want))
+#define WRCR(n, v, want)	OP(H_OP_WRCR, (n), (v), 0, SH_OK, (want))
+#define RDCR(n, want)		OP(H_OP_RDCR, (n), 0, 0, SH_RAX, (want))
+#define WRDR(n, v, want)	OP(H_OP_WRDR, (n), (v), 0, SH_OK, (want))
+#define RDDR(n, want)		OP(H_OP_RDDR, (n), 0, 0, SH_RAX, (want))
+#define XSETBV(x, v, want)	OP(H_OP_XSETBV, (x), (v), 0, SH_OK, (want))
+#define XGETBV(x, want)		OP(H_OP_XGETBV, (x), 0, 0, SH_EDX_EAX, (want))
+#define INSN(k, rax, rcx, show, want) OP(H_OP_INSN, (k), (rax), (rcx), (show), (want))
+#define SYNC(tag)		OP(H_OP_SYNC, (tag), 0, 0, SH_OK, NULL)
+
+/* The guest's control registers as vcpu_setup(MODE_LONG) leaves them. */
+#define H_CR0_BASE		0x80010033ull
+#define H_CR4_BASE		0x620ull
+#define H_EFER_BASE		0x500ull
+
+#define HF_MIGRATE		(1u << 0)	/* move the vCPU thread to another CPU at every exit */
+#define HF_EXPECT_FINISH	(1u << 1)	/* the guest must reach its END */
+#define H_MMIO_SEQ_MAX		12
+
+struct hspec {
+	const struct hop *ops;
+	size_t nops;
+	unsigned int flags;		/* HF_* */
+	unsigned int max_exits;		/* 0: the default */
+	void (*prepare)(struct vm *vm, struct vcpu *v);	/* after the ops are written */
+	void (*finish)(const struct hrun *r);		/* more checks; the VM is still open */
+};
+
+struct hrun {
+	size_t slot[64];		/* result record of each operation */
+	char exit[96];			/* the exit that ended the run */
+	unsigned int exits, hlts, syncs, hypercalls, io_in, io_out, out_unexpected, mmio;
+	unsigned int nlanded, gs_loads, migrations, nmarks, set_tpr;
+	uint64_t io_bytes, io_hash, marks[8];
+	int pending_vector;
+	char mmio_seq[512], landed[400], injected[400];
+};
+
+#define HSPEC(ops_, ...) (&(const struct hspec){ .ops = (ops_), .nops = ARRAY_SIZE(ops_), __VA_ARGS__ })
+
+extern struct vm h_vm;
+extern struct vcpu h_v;
+extern struct hrun h_last;		/* of the last h_run() */
+extern bool h_force_migrate;		/* HF_MIGRATE for every h_run() (sc_hostile_smp.c) */
+void h_run(const struct hspec *s);
+void h_protected(void (*body)(const void *), const void *arg);
+void h_boot_long(void);
+void h_loop(struct vcpu *v, struct hrun *r, unsigned int max, bool migrate_each_exit);
+void h_migrate(void);
+uint64_t h_exit_count(struct vcpu *v);
+const char *h_op_name(uint64_t op);
+
+DECLARE_BLOB(h_ops);
+DECLARE_BLOB(h_real);
 
 #endif

@@ -94,10 +94,14 @@ static void restore_default_fpu_control(void)
 	__asm__ volatile("ldmxcsr %0\n\tfldcw %1" : : "m"(mxcsr), "m"(fcw));
 }
 
+/* 0 where the host has no OSXSAVE (booted with noxsave): XGETBV would #UD. */
 static uint64_t xcr0(void)
 {
+	unsigned int a, b, c, d;
 	uint32_t lo, hi;
 
+	if (!__get_cpuid(1, &a, &b, &c, &d) || !(c & (1u << 27)))
+		return 0;
 	__asm__ volatile("xgetbv" : "=a"(lo), "=d"(hi) : "c"(0));
 	return lo | (uint64_t)hi << 32;
 }
