@@ -42,13 +42,15 @@
 #define EFER_ALLOWED		(EFER_SCE | EFER_LME | EFER_LMA | EFER_NX)
 
 /*
- * The CR4 bits a guest may set, where the CPU has them.  Not VMXE or SMXE
- * (VMX and SMX are hidden: jvmm does not nest), PKE or PKS (PKRU and
- * IA32_PKRS are not switched), CET (nor are its MSRs), nor the bits of
- * features jvmm does not virtualize (Key Locker, user interrupts, LAM,
- * FRED): each is a #GP, as on KVM when the guest's CPUID lacks it.
+ * The CR4 bits a guest may set, where the CPU has them.  Not SMXE (SMX is
+ * hidden), PKE or PKS (PKRU and IA32_PKRS are not switched), CET (nor are
+ * its MSRs), nor the bits of features jvmm does not virtualize (Key
+ * Locker, user interrupts, LAM, FRED): each is a #GP, as on KVM when the
+ * guest's CPUID lacks it.  VMXE is the guest's to set and read back,
+ * although VMX is hidden and its instructions #UD: the course's JOS guest
+ * sets it (../shared/docs/jos-guest-abi.md); KVM would #GP.
  */
-#define CR4_GUEST_BITS	(X86_CR4_VME | X86_CR4_PVI | X86_CR4_TSD | X86_CR4_DE | \
+#define CR4_GUEST_BITS	(X86_CR4_VME | X86_CR4_PVI | X86_CR4_TSD | X86_CR4_DE | X86_CR4_VMXE | \
 			 X86_CR4_PSE | X86_CR4_PAE | X86_CR4_MCE | X86_CR4_PGE | \
 			 X86_CR4_PCE | X86_CR4_OSFXSR | X86_CR4_OSXMMEXCPT | \
 			 X86_CR4_UMIP | X86_CR4_LA57 | X86_CR4_FSGSBASE | \

@@ -358,7 +358,6 @@ int jvmm_msr_set(struct jvmm_vcpu *vcpu, u32 index, u64 value, bool host)
 		if (value & ~DEBUGCTL_DROPPED)
 			return -EINVAL;
 		return 0;
-
 	case MSR_TSC_AUX:
 		if (!jvmm_msr_have_tsc_aux() || upper_32_bits(value))
 			return -EINVAL;
