@@ -51,7 +51,8 @@ KVM_SET_USER_MEMORY_REGION: slot [0-9]+, gpa 0x[0-9a-f]+, size 0x[0-9a-f]+: [a-z
 KVM_CREATE_VM: machine type [0-9]+ unsupported
 vm[0-9]+ vcpu[0-9]+: unexpected VM exit [0-9]+; stopping the VM
 vm[0-9]+ vcpu[0-9]+: KVM_RUN after an internal error; the vCPU stays stopped
-[a-z_]+: [0-9]+ callbacks suppressed'
+[a-z_]+: [0-9]+ callbacks suppressed
+printk: jfuzz: [0-9]+ output lines suppressed due to ratelimiting'
 
 # Kernel lines at warning level or worse since the mark, without timestamps.
 warnings_since_mark() {

@@ -35,31 +35,31 @@ KNOWN_DIFFERENCES='
 h-vmcall hypercalls jvmm exits to userspace for VMCALL (KVM_EXIT_HYPERCALL, its documented extension, Documentation/uapi.md); KVM answers an unknown hypercall in the kernel
 h-cr8 o3 MOV to CR8 of 1<<63: kvm_intel in Bochs takes it (CR8 then reads 0); jvmm raises the #GP the SDM gives for bits 63:4
 h-cr8 o4 follows from o3: CR8 keeps 0xf on jvmm
-h-vmxon o0 CR4.VMXE is the guest's on jvmm (the course JOS guest sets it: jos-guest-abi.md); KVM without VMX in CPUID gives #GP
+h-vmxon o0 CR4.VMXE belongs to the guest on jvmm (the course JOS guest sets it: jos-guest-abi.md); KVM without VMX in CPUID gives #GP
 h-vmxon o1 follows from o0: CR4 reads back VMXE on jvmm
-h-vmxoff o0 CR4.VMXE is the guest's on jvmm (the course JOS guest sets it: jos-guest-abi.md); KVM without VMX in CPUID gives #GP
+h-vmxoff o0 CR4.VMXE belongs to the guest on jvmm (the course JOS guest sets it: jos-guest-abi.md); KVM without VMX in CPUID gives #GP
 h-vmxoff o1 follows from o0: CR4 reads back VMXE on jvmm
-h-vmclear o0 CR4.VMXE is the guest's on jvmm (the course JOS guest sets it: jos-guest-abi.md); KVM without VMX in CPUID gives #GP
+h-vmclear o0 CR4.VMXE belongs to the guest on jvmm (the course JOS guest sets it: jos-guest-abi.md); KVM without VMX in CPUID gives #GP
 h-vmclear o1 follows from o0: CR4 reads back VMXE on jvmm
-h-vmptrld o0 CR4.VMXE is the guest's on jvmm (the course JOS guest sets it: jos-guest-abi.md); KVM without VMX in CPUID gives #GP
+h-vmptrld o0 CR4.VMXE belongs to the guest on jvmm (the course JOS guest sets it: jos-guest-abi.md); KVM without VMX in CPUID gives #GP
 h-vmptrld o1 follows from o0: CR4 reads back VMXE on jvmm
-h-vmptrst o0 CR4.VMXE is the guest's on jvmm (the course JOS guest sets it: jos-guest-abi.md); KVM without VMX in CPUID gives #GP
+h-vmptrst o0 CR4.VMXE belongs to the guest on jvmm (the course JOS guest sets it: jos-guest-abi.md); KVM without VMX in CPUID gives #GP
 h-vmptrst o1 follows from o0: CR4 reads back VMXE on jvmm
-h-vmread o0 CR4.VMXE is the guest's on jvmm (the course JOS guest sets it: jos-guest-abi.md); KVM without VMX in CPUID gives #GP
+h-vmread o0 CR4.VMXE belongs to the guest on jvmm (the course JOS guest sets it: jos-guest-abi.md); KVM without VMX in CPUID gives #GP
 h-vmread o1 follows from o0: CR4 reads back VMXE on jvmm
-h-vmwrite o0 CR4.VMXE is the guest's on jvmm (the course JOS guest sets it: jos-guest-abi.md); KVM without VMX in CPUID gives #GP
+h-vmwrite o0 CR4.VMXE belongs to the guest on jvmm (the course JOS guest sets it: jos-guest-abi.md); KVM without VMX in CPUID gives #GP
 h-vmwrite o1 follows from o0: CR4 reads back VMXE on jvmm
-h-vmlaunch o0 CR4.VMXE is the guest's on jvmm (the course JOS guest sets it: jos-guest-abi.md); KVM without VMX in CPUID gives #GP
+h-vmlaunch o0 CR4.VMXE belongs to the guest on jvmm (the course JOS guest sets it: jos-guest-abi.md); KVM without VMX in CPUID gives #GP
 h-vmlaunch o1 follows from o0: CR4 reads back VMXE on jvmm
-h-vmresume o0 CR4.VMXE is the guest's on jvmm (the course JOS guest sets it: jos-guest-abi.md); KVM without VMX in CPUID gives #GP
+h-vmresume o0 CR4.VMXE belongs to the guest on jvmm (the course JOS guest sets it: jos-guest-abi.md); KVM without VMX in CPUID gives #GP
 h-vmresume o1 follows from o0: CR4 reads back VMXE on jvmm
-h-invept o0 CR4.VMXE is the guest's on jvmm (the course JOS guest sets it: jos-guest-abi.md); KVM without VMX in CPUID gives #GP
+h-invept o0 CR4.VMXE belongs to the guest on jvmm (the course JOS guest sets it: jos-guest-abi.md); KVM without VMX in CPUID gives #GP
 h-invept o1 follows from o0: CR4 reads back VMXE on jvmm
-h-invvpid o0 CR4.VMXE is the guest's on jvmm (the course JOS guest sets it: jos-guest-abi.md); KVM without VMX in CPUID gives #GP
+h-invvpid o0 CR4.VMXE belongs to the guest on jvmm (the course JOS guest sets it: jos-guest-abi.md); KVM without VMX in CPUID gives #GP
 h-invvpid o1 follows from o0: CR4 reads back VMXE on jvmm
-h-vmfunc o0 CR4.VMXE is the guest's on jvmm (the course JOS guest sets it: jos-guest-abi.md); KVM without VMX in CPUID gives #GP
+h-vmfunc o0 CR4.VMXE belongs to the guest on jvmm (the course JOS guest sets it: jos-guest-abi.md); KVM without VMX in CPUID gives #GP
 h-vmfunc o1 follows from o0: CR4 reads back VMXE on jvmm
-h-cr4-vmxe o0 CR4.VMXE is the guest's on jvmm (the course JOS guest sets it: jos-guest-abi.md); KVM without VMX in CPUID gives #GP
+h-cr4-vmxe o0 CR4.VMXE belongs to the guest on jvmm (the course JOS guest sets it: jos-guest-abi.md); KVM without VMX in CPUID gives #GP
 h-cr4-vmxe o1 follows from o0: CR4 reads back VMXE on jvmm
 h-vmxon o3 follows from o0: CR4 reads back VMXE on jvmm
 h-vmxoff o3 follows from o0: CR4 reads back VMXE on jvmm
@@ -74,7 +74,7 @@ h-invept o3 follows from o0: CR4 reads back VMXE on jvmm
 h-invvpid o3 follows from o0: CR4 reads back VMXE on jvmm
 h-vmfunc o3 follows from o0: CR4 reads back VMXE on jvmm
 h-cr4-vmxe o3 follows from o0: CR4 reads back VMXE on jvmm
-h-cr4-bits o0 CR4.VMXE is the guest's on jvmm (the course JOS guest sets it: jos-guest-abi.md); KVM without VMX in CPUID refuses it
+h-cr4-bits o0 CR4.VMXE belongs to the guest on jvmm (the course JOS guest sets it: jos-guest-abi.md); KVM without VMX in CPUID refuses it
 '
 
 # hoststate.c reads every CPU's MSRs through /dev/cpu/N/msr.
